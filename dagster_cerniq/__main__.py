@@ -1,0 +1,3 @@
+from dagster_cerniq.cli import main
+
+main()

@@ -1,0 +1,58 @@
+"""Live-database fixtures: a throwaway PostgreSQL + PostGIS cluster and fresh databases on it.
+
+`CERNIQ_TEST_ADMIN_URL` points the tests at another server (a role allowed to create
+databases); otherwise they start their own fast, non-durable embedded cluster and stop it after.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from dagster_cerniq import migrations
+from dagster_cerniq.database import with_database
+from dagster_cerniq.embedded import REPO_ROOT, EmbeddedPostgres
+
+TEST_PORT = int(os.environ.get("CERNIQ_TEST_PG_PORT", "54339"))
+
+
+@pytest.fixture(scope="session")
+def admin_url() -> Iterator[str]:
+    """A superuser URL on a server with PostGIS installed."""
+    if os.environ.get("CERNIQ_TEST_ADMIN_URL"):
+        yield os.environ["CERNIQ_TEST_ADMIN_URL"]
+        return
+    server = EmbeddedPostgres(
+        home=Path(REPO_ROOT / ".cerniq" / "test"),
+        port=TEST_PORT,
+        database="postgres",
+        fast_unsafe=True,
+    )
+    started_here = not server.is_running()
+    url = server.start()
+    yield url
+    if started_here:
+        server.stop()
+
+
+@pytest.fixture
+def fresh_db(admin_url: str) -> Iterator[str]:
+    """The URL of a new empty database, dropped after the test."""
+    name = f"cerniq_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    yield with_database(admin_url, name)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture
+def migrated_db(fresh_db: str) -> str:
+    """A new database with every migration applied."""
+    migrations.apply_pending(fresh_db)
+    return fresh_db
