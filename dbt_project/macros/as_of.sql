@@ -1,0 +1,32 @@
+{#- The run's as-of date. Events count when dated on or before it; dates are UTC dates. -#}
+
+{% macro as_of_date() -%}
+    {%- set configured = var("as_of") -%}
+    {%- if configured in (none, "", "today") -%}
+        {%- set tz = modules.pytz.timezone("Europe/Bucharest") -%}
+        {%- set configured = run_started_at.astimezone(tz).strftime("%Y-%m-%d") -%}
+    {%- elif not modules.re.match("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", configured | string) -%}
+        {{ exceptions.raise_compiler_error("var as_of must be YYYY-MM-DD or 'today', got " ~ configured) }}
+    {%- endif -%}
+    cast('{{ configured }}' as date)
+{%- endmacro %}
+
+{#- The first instant after the as-of date (00:00 UTC of the next day). -#}
+{% macro as_of_end() -%}
+    (cast({{ as_of_date() }} + 1 as timestamp) at time zone 'UTC')
+{%- endmacro %}
+
+{#- Whether an event's timestamp falls on or before the as-of date. -#}
+{% macro seen_as_of(timestamp_column) -%}
+    ({{ timestamp_column }} < {{ as_of_end() }})
+{%- endmacro %}
+
+{#- The UTC calendar date of a timestamp. -#}
+{% macro utc_date(timestamp_column) -%}
+    cast({{ timestamp_column }} at time zone 'UTC' as date)
+{%- endmacro %}
+
+{#- Whole calendar days from an event's UTC date to the as-of date. -#}
+{% macro days_before_as_of(timestamp_column) -%}
+    ({{ as_of_date() }} - {{ utc_date(timestamp_column) }})
+{%- endmacro %}

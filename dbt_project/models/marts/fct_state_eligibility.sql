@@ -1,0 +1,155 @@
+{{ config(indexes=[{'columns': ['tenant_id', 'client_id'], 'unique': true}]) }}
+
+-- A2: for each client with a completed order, its current state and the one next state it is
+-- eligible for (NULL: stays), checked in the seed's order, on this run's numbers. A client
+-- without a state row gets one in ONBOARDING now; it is evaluated from the next run.
+with client_orders as (
+    select * from {{ ref('int_client_orders') }}
+),
+
+scores as (
+    select * from {{ ref('fct_churn_scores') }}
+),
+
+client_nps as (
+    select * from {{ ref('fct_client_nps') }}
+),
+
+referrals as (
+    select * from {{ ref('int_client_referrals') }}
+),
+
+states as (
+    select * from {{ ref('stg_nurturing__nurturing_state') }}
+    where {{ tenant_filter('tenant_id') }}
+),
+
+facts as (
+    select
+        client_orders.tenant_id,
+        client_orders.client_id,
+        states.nurturing_state_id,
+        states.current_state,
+        states.state_changed_at,
+        states.onboarding_started_at,
+        states.onboarding_completed_at,
+        client_orders.total_orders,
+        client_orders.last_order_at,
+        client_orders.days_since_last_order,
+        scores.churn_score,
+        scores.active_signal_count,
+        client_nps.latest_nps_score,
+        coalesce(referrals.successful_referrals, 0) as successful_referrals,
+        states.nurturing_state_id is null as is_new_state,
+        coalesce(
+            states.onboarding_completed_at is not null
+            and {{ seen_as_of('states.onboarding_completed_at') }}
+            or {{ days_before_as_of('states.onboarding_started_at') }} >= {{ var('onboarding_days') }},
+            false
+        ) as is_onboarding_complete,
+        coalesce(client_orders.last_order_at > states.state_changed_at, false)
+            as has_order_since_state_change
+    from client_orders
+    inner join scores
+        on
+            client_orders.tenant_id = scores.tenant_id
+            and client_orders.client_id = scores.client_id
+    left join client_nps
+        on
+            client_orders.tenant_id = client_nps.tenant_id
+            and client_orders.client_id = client_nps.client_id
+    left join referrals
+        on
+            client_orders.tenant_id = referrals.tenant_id
+            and client_orders.client_id = referrals.client_id
+    left join states
+        on
+            client_orders.tenant_id = states.tenant_id
+            and client_orders.client_id = states.client_id
+),
+
+evaluated as (
+    select
+        *,
+        case
+            when current_state = 'ONBOARDING' and is_onboarding_complete
+                then 'NURTURING_ACTIVE'
+            when
+                current_state = 'NURTURING_ACTIVE'
+                and active_signal_count >= 1
+                and churn_score >= {{ var('at_risk_min_score') }}
+                then 'AT_RISK'
+            when
+                current_state = 'NURTURING_ACTIVE'
+                and total_orders >= {{ var('loyal_min_orders') }}
+                and latest_nps_score >= {{ var('loyal_min_nps') }}
+                then 'LOYAL_CLIENT'
+            when
+                current_state = 'AT_RISK'
+                and active_signal_count = 0
+                and churn_score < {{ var('risk_resolved_max_score') }}
+                then 'NURTURING_ACTIVE'
+            when
+                current_state = 'AT_RISK'
+                and days_since_last_order > {{ var('churned_min_days') }}
+                then 'CHURNED'
+            when
+                current_state = 'LOYAL_CLIENT'
+                and successful_referrals >= {{ var('advocate_min_referrals') }}
+                and latest_nps_score >= {{ var('advocate_min_nps') }}
+                then 'ADVOCATE'
+            when
+                current_state = 'LOYAL_CLIENT'
+                and churn_score >= {{ var('loyal_at_risk_min_score') }}
+                then 'AT_RISK'
+            when current_state = 'CHURNED' and has_order_since_state_change
+                then 'REACTIVATED'
+            when current_state = 'REACTIVATED' and has_order_since_state_change
+                then 'NURTURING_ACTIVE'
+        end as proposed_state
+    from facts
+),
+
+final as (
+    select
+        tenant_id,
+        client_id,
+        nurturing_state_id,
+        coalesce(current_state, 'ONBOARDING') as current_state,
+        proposed_state,
+        case
+            when is_new_state then 'State created at the first completed order'
+            when proposed_state is null then null
+            when current_state = 'ONBOARDING'
+                then 'Onboarding completed'
+            when current_state = 'NURTURING_ACTIVE' and proposed_state = 'AT_RISK'
+                then 'Churn risk detected: score ' || churn_score || ' with '
+                || active_signal_count || ' active signal(s)'
+            when current_state = 'NURTURING_ACTIVE'
+                then 'Loyalty criteria met: ' || total_orders || ' orders, latest NPS '
+                || latest_nps_score
+            when current_state = 'AT_RISK' and proposed_state = 'NURTURING_ACTIVE'
+                then 'Risk resolved: no active signal, score ' || churn_score
+            when current_state = 'AT_RISK'
+                then 'Dormant for ' || days_since_last_order || ' days since the last order'
+            when proposed_state = 'ADVOCATE'
+                then 'Advocate criteria met: ' || successful_referrals
+                || ' converted referrals, latest NPS ' || latest_nps_score
+            when current_state = 'LOYAL_CLIENT'
+                then 'Churn risk increased: score ' || churn_score
+            when current_state = 'CHURNED'
+                then 'Win-back: completed order after churn'
+            else 'Reactivation confirmed by order'
+        end as transition_reason,
+        is_new_state,
+        state_changed_at,
+        churn_score,
+        active_signal_count,
+        total_orders,
+        latest_nps_score,
+        successful_referrals,
+        days_since_last_order
+    from evaluated
+)
+
+select * from final
