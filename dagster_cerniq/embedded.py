@@ -170,15 +170,11 @@ class EmbeddedPostgres:
         if not self.log_file.exists():
             self.log_file.touch()
         shutil.chown(self.log_file, user=SERVER_OS_USER)
-        unreachable = [
-            parent
-            for parent in self.home.parents
-            if parent.stat().st_mode & 0o001 == 0
-        ]
+        unreachable = [parent for parent in self.home.parents if parent.stat().st_mode & 0o001 == 0]
         if unreachable:
             raise CerniqError(
-                f"the {SERVER_OS_USER} OS user cannot reach {self.home}: {unreachable[0]} is "
-                f"not traversable by others; set {HOME_ENV} to a folder outside it (e.g. /tmp/cerniq)"
+                f"the {SERVER_OS_USER} OS user cannot reach {self.home}: {unreachable[0]} is not "
+                f"traversable by others; set {HOME_ENV} to a folder outside it (e.g. /tmp/cerniq)"
             )
 
     def _run(self, *command: object) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -40,15 +41,24 @@ def admin_url() -> Iterator[str]:
         server.stop()
 
 
-@pytest.fixture
-def fresh_db(admin_url: str) -> Iterator[str]:
-    """The URL of a new empty database, dropped after the test."""
+@contextmanager
+def new_database(admin_url: str) -> Iterator[str]:
+    """A new empty database on the test server, dropped on exit."""
     name = f"cerniq_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'create database "{name}"')
-    yield with_database(admin_url, name)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
+    try:
+        yield with_database(admin_url, name)
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture
+def fresh_db(admin_url: str) -> Iterator[str]:
+    """The URL of a new empty database, dropped after the test."""
+    with new_database(admin_url) as url:
+        yield url
 
 
 @pytest.fixture

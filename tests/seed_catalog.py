@@ -23,7 +23,9 @@ TYPE_NAMES = {
     "date": "date",
     "uuid[]": "uuid[]",
 }
-COLUMN_LINE = re.compile(r"^\s*(?P<name>[a-z_]+)\s+(?P<type>[A-Za-z_]+(\([^)]*\))?(\[\])?)(?P<rest>.*?),?\s*$")
+COLUMN_LINE = re.compile(
+    r"^\s*(?P<name>[a-z_]+)\s+(?P<type>[A-Za-z_]+(\([^)]*\))?(\[\])?)(?P<rest>.*?),?\s*$"
+)
 CONSTRAINT_WORDS = ("PRIMARY", "UNIQUE", "CHECK", "FOREIGN", "CONSTRAINT")
 
 
@@ -101,7 +103,8 @@ def _column(declared_type: str, rest: str) -> SeedColumn:
 
 def seed_indexes() -> dict[str, SeedIndex]:
     pattern = re.compile(
-        r"CREATE (UNIQUE )?INDEX (\w+)\s+ON (\w+)\s*(?:USING (\w+)\s*)?\((.*?)\)\s*(?:WHERE (.*?))?;",
+        r"CREATE (UNIQUE )?INDEX (\w+)\s+ON (\w+)\s*(?:USING (\w+)\s*)?"
+        r"\((.*?)\)\s*(?:WHERE (.*?))?;",
         re.S,
     )
     return {

@@ -85,8 +85,8 @@ def catalog(url: str) -> dict[str, object]:
             "order by t.typname, e.enumsortorder"
         ).fetchall()
         constraints = conn.execute(
-            "select conrelid::regclass::text, conname, pg_get_constraintdef(oid) from pg_constraint "
-            "where connamespace = 'public'::regnamespace order by 1, 2"
+            "select conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "from pg_constraint where connamespace = 'public'::regnamespace order by 1, 2"
         ).fetchall()
     return {"columns": columns, "indexes": indexes, "enums": enums, "constraints": constraints}
 
@@ -165,7 +165,9 @@ def test_seed_enums_have_the_seed_labels_in_order(migrated_db: str) -> None:
 
 
 def test_seed_indexes_exist_as_declared(migrated_db: str) -> None:
-    actual = {name: (table, definition) for table, name, definition in catalog(migrated_db)["indexes"]}
+    actual = {
+        name: (table, definition) for table, name, definition in catalog(migrated_db)["indexes"]
+    }
     for name, seed in seed_indexes().items():
         table, definition = actual[name]
         assert table == seed.table, name
@@ -310,4 +312,3 @@ def test_database_without_postgis_gets_one_line_error(admin_url: str, fresh_db: 
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'drop database "{dbname}" with (force)')
             conn.execute(f"drop role {role}")
-

@@ -37,7 +37,7 @@ latest_analysis as (
     where
         {{ tenant_filter('tenant_id') }}
         and source_type = 'MESSAGE'
-    order by tenant_id, source_id, analyzed_at desc, sentiment_analysis_id desc
+    order by tenant_id asc, source_id asc, analyzed_at desc, sentiment_analysis_id desc
 ),
 
 analysed_messages as (
@@ -101,7 +101,7 @@ final as (
         signal_type,
         'MESSAGE' as evidence_source_type,
         message_id as evidence_source_id,
-        cast(measure as numeric) as measure,
+        measure::numeric as measure,
         left(body, 500) as evidence_text,
         jsonb_build_object(
             'sentiment_label', sentiment_label,

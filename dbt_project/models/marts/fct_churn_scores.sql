@@ -107,7 +107,7 @@ strongest as (
         strength as strongest_signal_strength,
         evidence_text as strongest_signal_evidence
     from signals
-    order by tenant_id, client_id, strength desc, weight desc, signal_type asc, evidence_source_id asc
+    order by tenant_id asc, client_id asc, strength desc, weight desc, signal_type asc, evidence_source_id asc
 ),
 
 signal_counts as (

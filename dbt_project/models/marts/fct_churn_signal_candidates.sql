@@ -41,7 +41,7 @@ resolved_by_people as (
         and is_resolved
         and coalesce(resolution_type, '') not in (
             {%- for resolution in var('automatic_resolution_types') %}
-            '{{ resolution }}'{% if not loop.last %},{% endif %}
+                '{{ resolution }}'{% if not loop.last %},{% endif %}
             {%- endfor %}
         )
 ),

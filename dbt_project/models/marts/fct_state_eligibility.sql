@@ -123,18 +123,21 @@ final as (
             when current_state = 'ONBOARDING'
                 then 'Onboarding completed'
             when current_state = 'NURTURING_ACTIVE' and proposed_state = 'AT_RISK'
-                then 'Churn risk detected: score ' || churn_score || ' with '
-                || active_signal_count || ' active signal(s)'
+                then
+                    'Churn risk detected: score ' || churn_score || ' with '
+                    || active_signal_count || ' active signal(s)'
             when current_state = 'NURTURING_ACTIVE'
-                then 'Loyalty criteria met: ' || total_orders || ' orders, latest NPS '
-                || latest_nps_score
+                then
+                    'Loyalty criteria met: ' || total_orders || ' orders, latest NPS '
+                    || latest_nps_score
             when current_state = 'AT_RISK' and proposed_state = 'NURTURING_ACTIVE'
                 then 'Risk resolved: no active signal, score ' || churn_score
             when current_state = 'AT_RISK'
                 then 'Dormant for ' || days_since_last_order || ' days since the last order'
             when proposed_state = 'ADVOCATE'
-                then 'Advocate criteria met: ' || successful_referrals
-                || ' converted referrals, latest NPS ' || latest_nps_score
+                then
+                    'Advocate criteria met: ' || successful_referrals
+                    || ' converted referrals, latest NPS ' || latest_nps_score
             when current_state = 'LOYAL_CLIENT'
                 then 'Churn risk increased: score ' || churn_score
             when current_state = 'CHURNED'
