@@ -30,3 +30,8 @@
 {% macro days_before_as_of(timestamp_column) -%}
     ({{ as_of_date() }} - {{ utc_date(timestamp_column) }})
 {%- endmacro %}
+
+{#- The run's logical time: the end of the as-of day, or now if that is earlier (SPEC §2). -#}
+{% macro logical_time() -%}
+    least({{ as_of_end() }}, now())
+{%- endmacro %}

@@ -1,7 +1,7 @@
 {{ config(indexes=[{'columns': ['tenant_id', 'client_id'], 'unique': true}]) }}
 
--- B10: per client with a completed order, the seed's weighted mean over its active signals
--- (each signal row once) plus the DAYS_INACTIVE and SATISFACTION_DECLINING factors; no terms
+-- B10: per client with a completed order, the seed's weighted mean over its active signals as
+-- stored in gold_churn_signals after this run's detection (each signal row once) plus the DAYS_INACTIVE and SATISFACTION_DECLINING factors; no terms
 -- gives 0. The risk band, whether to escalate, and a per-factor breakdown.
 with client_orders as (
     select * from {{ ref('int_client_orders') }}
@@ -11,9 +11,29 @@ client_nps as (
     select * from {{ ref('fct_client_nps') }}
 ),
 
+stored_signals as (
+    select * from {{ ref('stg_nurturing__churn_signals') }}
+),
+
+rules as (
+    select * from {{ ref('churn_signal_rules') }}
+),
+
 signals as (
-    select * from {{ ref('fct_churn_signal_candidates') }}
-    where is_active
+    select
+        stored_signals.tenant_id,
+        stored_signals.client_id,
+        stored_signals.signal_type,
+        stored_signals.evidence_source_id,
+        stored_signals.strength,
+        stored_signals.evidence_text,
+        rules.weight
+    from stored_signals
+    inner join rules
+        on stored_signals.signal_type = rules.signal_type
+    where
+        {{ tenant_filter('stored_signals.tenant_id') }}
+        and not stored_signals.is_resolved
 ),
 
 bands as (
@@ -162,6 +182,7 @@ final as (
         band.is_at_risk and scored.stored_at_risk_since is null as is_newly_at_risk,
         band.hitl_priority,
         band.sla_hours,
+        band.sla_hours * {{ var('sla_warning_ratio') }} as sla_warning_hours,
         scored.factor_breakdown,
         scored.active_signal_count,
         scored.strongest_signal_type,

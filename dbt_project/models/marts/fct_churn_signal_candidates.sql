@@ -25,8 +25,8 @@ rules as (
     select * from {{ ref('churn_signal_rules') }}
 ),
 
-stored_signals as (
-    select * from {{ ref('stg_nurturing__churn_signals') }}
+resolutions as (
+    select * from {{ ref('stg_cerniq__churn_signal_resolutions') }}
 ),
 
 resolved_by_people as (
@@ -35,7 +35,7 @@ resolved_by_people as (
         client_id,
         signal_type,
         evidence_source_id
-    from stored_signals
+    from resolutions
     where
         {{ tenant_filter('tenant_id') }}
         and is_resolved

@@ -1,8 +1,9 @@
 {{ config(indexes=[{'columns': ['tenant_id', 'client_id'], 'unique': true}]) }}
 
 -- A2: for each client with a completed order, its current state and the one next state it is
--- eligible for (NULL: stays), checked in the seed's order, on this run's numbers. A client
--- without a state row gets one in ONBOARDING now; it is evaluated from the next run.
+-- eligible for (NULL: stays), checked in the seed's order, on this run's numbers. A state
+-- created or changed at this run's logical time (or not yet created) is evaluated from the next
+-- run: one step per run, and a rerun of the same as-of date changes nothing.
 with client_orders as (
     select * from {{ ref('int_client_orders') }}
 ),
@@ -41,6 +42,7 @@ facts as (
         client_nps.latest_nps_score,
         coalesce(referrals.successful_referrals, 0) as successful_referrals,
         states.nurturing_state_id is null as is_new_state,
+        coalesce(states.state_changed_at < {{ logical_time() }}, false) as is_evaluated,
         coalesce(
             states.onboarding_completed_at is not null
             and {{ seen_as_of('states.onboarding_completed_at') }}
@@ -72,6 +74,7 @@ evaluated as (
     select
         *,
         case
+            when not is_evaluated then null
             when current_state = 'ONBOARDING' and is_onboarding_complete
                 then 'NURTURING_ACTIVE'
             when
@@ -119,6 +122,7 @@ final as (
         proposed_state,
         case
             when is_new_state then 'State created at the first completed order'
+            when not is_evaluated then 'State changed by this run; evaluated from the next run'
             when proposed_state is null then null
             when current_state = 'ONBOARDING'
                 then 'Onboarding completed'
@@ -145,6 +149,7 @@ final as (
             else 'Reactivation confirmed by order'
         end as transition_reason,
         is_new_state,
+        is_evaluated,
         state_changed_at,
         churn_score,
         active_signal_count,
