@@ -136,6 +136,24 @@ def generate(
 
 
 @cli.command()
+@click.option("--tenant", "tenant_ids", type=click.UUID, multiple=True, help="Tenant UUID.")
+@click.option("--all-tenants", is_flag=True, help="Every tenant.")
+@click.option("--as-of", type=ISO_DATE, help="As-of date of the run (default: today).")
+def run(tenant_ids: tuple[UUID, ...], all_tenants: bool, as_of: dt.datetime | None) -> None:
+    """Materialize the whole asset graph for these tenants, as of a date."""
+    from dagster_cerniq.pipeline import run_pipeline
+
+    if all_tenants == bool(tenant_ids):
+        raise click.UsageError("give --tenant UUID (one or more) or --all-tenants")
+    runs = run_pipeline(database_url(), None if all_tenants else list(tenant_ids), _as_of(as_of))
+    for pipeline_run in runs:
+        outcome = "succeeded" if pipeline_run.success else "FAILED"
+        click.echo(f"run {pipeline_run.run_id} {outcome}: {pipeline_run.tenants} tenant(s)")
+    if not all(pipeline_run.success for pipeline_run in runs):
+        raise CerniqError("a run failed; see its logs in the Dagster UI (scripts/ui)")
+
+
+@cli.command()
 @click.option("--tenant", "tenant_id", type=click.UUID, required=True, help="Tenant UUID.")
 @click.option("--as-of", type=ISO_DATE, help="Reference date (default: today).")
 def show(tenant_id: UUID, as_of: dt.datetime | None) -> None:

@@ -1,7 +1,7 @@
 """Vectorised conversion of numpy columns into PostgreSQL COPY text.
 
 Every value becomes a fixed-width byte string (numpy `S` dtype, UTF-8, NUL-padded). A table is
-laid out as one (rows × bytes) matrix with tab and newline columns between fields; dropping the
+laid out as one (rows, bytes) matrix with tab and newline columns between fields; dropping the
 NUL padding of the flattened matrix yields the COPY payload without a Python loop per row.
 """
 
@@ -19,9 +19,16 @@ SECONDS_PER_DAY = 86_400
 Column = np.ndarray | bytes | Sequence[np.ndarray | bytes]
 
 
-def random_uuids(rng: np.random.Generator, count: int) -> np.ndarray:
-    """Version-4 UUIDs as 32 hex digits, which PostgreSQL accepts without dashes."""
+def random_uuids(rng: np.random.Generator, count: int, prefix: bytes = b"") -> np.ndarray:
+    """Version-4 UUIDs as 32 hex digits, which PostgreSQL accepts without dashes.
+
+    The first bytes can be fixed (at most 6, before the version nibble): ids sharing a prefix
+    sit together in a B-tree index.
+    """
+    if len(prefix) > 6:
+        raise ValueError("a UUID prefix has at most 6 bytes")
     raw = rng.integers(0, 256, size=(count, 16), dtype=np.uint8)
+    raw[:, : len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
     raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
     raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
     return np.frombuffer(binascii.hexlify(raw.tobytes()), dtype="S32").copy()
@@ -78,16 +85,20 @@ def format_timestamps(seconds: np.ndarray, missing: np.ndarray | None = None) ->
     return formatted if missing is None else with_nulls(formatted, missing)
 
 
+def format_zero_padded(values: np.ndarray, width: int) -> np.ndarray:
+    """Non-negative integers below 10^width as exactly `width` digits: 42, 4 → `0042`."""
+    # Adding 10^width keeps the leading zeros; the leading "1" is then cut off.
+    padded = (np.asarray(values, dtype=np.int64) + 10**width).astype(f"S{width + 1}")
+    digits = padded.view(np.uint8).reshape(-1, width + 1)[:, 1:].copy()
+    return digits.view(f"S{width}").ravel()
+
+
 def format_fixed_point(units: np.ndarray, decimals: int) -> np.ndarray:
     """Integers counting 10^-decimals as exact decimal text: 12345, 2 → `123.45`."""
     units = np.asarray(units, dtype=np.int64)
-    scale = 10**decimals
     sign = np.where(units < 0, b"-", b"")
-    whole, fraction = np.divmod(np.abs(units), scale)
-    # Adding `scale` keeps leading zeros; the leading "1" is then cut off.
-    padded = (fraction + scale).astype(f"S{decimals + 1}")
-    fraction_text = padded.view(np.uint8).reshape(-1, decimals + 1)[:, 1:].copy()
-    return concat(sign, whole.astype(np.bytes_), b".", fraction_text.view(f"S{decimals}").ravel())
+    whole, fraction = np.divmod(np.abs(units), 10**decimals)
+    return concat(sign, whole.astype(np.bytes_), b".", format_zero_padded(fraction, decimals))
 
 
 def concat(*parts: np.ndarray | bytes) -> np.ndarray:

@@ -36,8 +36,8 @@ class Templates:
         parsed = [self._parse(template) for template in templates]
         self.slot_names = sorted({name for _, names in parsed for name in names})
         most_slots = max(len(names) for _, names in parsed)
-        # segment_lists[j][t] is the j-th literal of template t; slot_indices[j][t] names the slot
-        # after it (len(slot_names) standing for "none").
+        # segments[j] holds the j-th literal of every template; slot_indices[j][t] is the slot
+        # after template t's j-th literal, len(slot_names) standing for none.
         self.segments = [
             Phrases([literals[j] if j < len(literals) else "" for literals, _ in parsed])
             for j in range(most_slots + 1)
@@ -90,3 +90,16 @@ class Templates:
             pieces.append(candidates[slot_index[chosen], rows])
             pieces.append(self.segments[slot_position + 1].pick(chosen, plain))
         return pieces
+
+
+class CategorisedTemplates:
+    """Several template families in one `Templates`, addressed by (category, random pick)."""
+
+    def __init__(self, families: tuple[tuple[str, ...], ...]):
+        self.templates = Templates([text for family in families for text in family])
+        self.sizes = np.array([len(family) for family in families])
+        self.offsets = np.concatenate([[0], np.cumsum(self.sizes)[:-1]])
+
+    def choose(self, rng: np.random.Generator, categories: np.ndarray) -> np.ndarray:
+        picks = (rng.random(len(categories)) * self.sizes[categories]).astype(np.int64)
+        return self.offsets[categories] + picks

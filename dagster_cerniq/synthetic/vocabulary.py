@@ -3,7 +3,9 @@
 Everything here is plain data. Texts never contain a tab, newline or backslash, because the
 loader writes them unescaped into PostgreSQL's COPY text format.
 Templates use `{slot}` placeholders filled per row by the generator: `produs`, `concurent`,
-`zile`, `procent`, `cantitate`, `localitate`, `nume`, `prenume`.
+`zile`, `procent`, `cantitate`, `localitate`, `nume`, `prenume`, `samanta` (a seed).
+Counts below 20 read "8 tone" but "20 de tone" in Romanian, so `cantitate` stays below 20
+before a noun, or is followed by the unit "ha".
 """
 
 from __future__ import annotations
@@ -244,15 +246,17 @@ PRODUCTS: tuple[str, ...] = (
     "fungicidul pentru grâu",
     "insecticidul pentru rapiță",
     "amendamentul calcaros",
-    "sfoara de balotat",
 )
+
+# The seeds among PRODUCTS, for texts about germination.
+SEEDS: tuple[str, ...] = PRODUCTS[:6]
 
 # Inbound categories, each a family of texts. The generator weighs them by the client's mood.
 INBOUND_THANKS: tuple[str, ...] = (
     "Mulțumim pentru livrare, marfa a ajuns în stare foarte bună.",
     "Totul a fost în regulă cu ultima comandă, mulțumesc frumos!",
     "Sunteți serioși, marfa a venit la timp. Mulțumim!",
-    "Răsărirea arată foarte bine anul acesta, mulțumim pentru recomandarea la {produs}.",
+    "Răsărirea arată foarte bine anul acesta, mulțumim pentru recomandarea la {samanta}.",
     "Am fost mulțumiți de {produs}, comandăm din nou la primăvară.",
     "Mulțumesc pentru ajutor cu actele, totul e rezolvat.",
     "Agentul dumneavoastră ne-a ajutat mult la alegerea hibridului. Mulțumim!",
@@ -274,7 +278,7 @@ INBOUND_QUALITY_COMPLAINTS: tuple[str, ...] = (
     "Am o reclamație la {produs}: calitatea nu e cea promisă.",
     "Sacii de la ultima livrare au venit rupți, o parte din marfă s-a pierdut.",
     "Erbicidul nu a avut efect, buruienile au rămas pe tot terenul.",
-    "Lotul nou de {produs} are germinație slabă, vreau să discutăm despre o compensare.",
+    "Am o problemă cu {samanta} din ultimul lot: germinație slabă. Vreau o compensare.",
     "Floarea-soarelui a răsărit neuniform, cred că sămânța a fost veche.",
 )
 
@@ -302,7 +306,7 @@ INBOUND_ORDER_REQUESTS: tuple[str, ...] = (
     "Aveți pe stoc {produs}? Ne trebuie săptămâna viitoare.",
     "Puneți-mi deoparte {cantitate} tone din {produs}, trec mâine să plătesc.",
     "Vreau să refac comanda de anul trecut, aceleași cantități.",
-    "Ne trebuie {produs} pentru {cantitate} de hectare, cât ar costa?",
+    "Ne trebuie {produs} pentru {cantitate} ha, cât ar costa?",
 )
 
 INBOUND_QUESTIONS: tuple[str, ...] = (
@@ -362,7 +366,12 @@ OUTBOUND_PAYMENT_REMINDERS: tuple[str, ...] = (
     "Vă rugăm să confirmați data la care se face plata facturii restante.",
 )
 
-OUTBOUND_GREETINGS: tuple[str, ...] = ("", "Bună ziua! ", "Bună ziua. ", "Stimate client, ")
+OUTBOUND_GREETINGS: tuple[str, ...] = (
+    "",
+    "Bună ziua! ",
+    "Bună ziua. ",
+    "Bună ziua, stimate client! ",
+)
 
 OUTBOUND_CLOSINGS: tuple[str, ...] = (
     "",
@@ -375,7 +384,7 @@ OUTBOUND_CLOSINGS: tuple[str, ...] = (
 TICKET_SUBJECTS: tuple[tuple[str, int], ...] = (
     ("Livrare întârziată pentru {produs}", 2),
     ("Reclamație calitate: {produs}", 2),
-    ("Germinație slabă la {produs}", 3),
+    ("Germinație slabă la {samanta}", 3),
     ("Saci deteriorați la livrare", 1),
     ("Cantitate livrată mai mică decât în comandă", 2),
     ("Factură emisă greșit", 1),
@@ -414,7 +423,7 @@ REFERRAL_CONTEXTS: tuple[str, ...] = (
     "Cumnatul meu are o fermă lângă {localitate} și ar vrea o ofertă.",
     "Un membru din asociație e interesat de {produs}.",
     "Le-am spus celor de la ferma vecină de voi, așteaptă un telefon.",
-    "Un prieten lucrează {cantitate} de hectare și vrea să schimbe furnizorul.",
+    "Un prieten lucrează {cantitate} ha și vrea să schimbe furnizorul.",
 )
 
 REFERRAL_TYPES: tuple[tuple[str, float], ...] = (
@@ -441,5 +450,5 @@ REFERRAL_RELATIONS: tuple[tuple[str, float], ...] = (
 
 PERSONAL_EMAIL_DOMAINS: tuple[str, ...] = ("gmail.com", "yahoo.com", "yahoo.ro", "outlook.com")
 
-# Romanian mobile numbers: +40 7xx xxx xxx, operators' prefixes 72–79.
+# Romanian mobile numbers: +40 7xx xxx xxx, operators' prefixes 72 to 78.
 MOBILE_PREFIXES: tuple[str, ...] = ("+4072", "+4073", "+4074", "+4075", "+4076", "+4077", "+4078")

@@ -31,7 +31,13 @@
     ({{ as_of_date() }} - {{ utc_date(timestamp_column) }})
 {%- endmacro %}
 
-{#- The run's logical time: the end of the as-of day, or now if that is earlier (SPEC §2). -#}
+{#- The run's logical time: the end of the as-of day, or now if that is earlier (SPEC §2).
+    Dagster passes the run's own (var logical_time), so every step of a run uses one instant. -#}
 {% macro logical_time() -%}
-    least({{ as_of_end() }}, now())
+    {%- set given = var("logical_time", none) -%}
+    {%- if given -%}
+        least({{ as_of_end() }}, cast('{{ given }}' as timestamptz))
+    {%- else -%}
+        least({{ as_of_end() }}, now())
+    {%- endif -%}
 {%- endmacro %}

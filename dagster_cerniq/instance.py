@@ -1,0 +1,50 @@
+"""The Dagster instance: `dagster_home/dagster.yaml`, its storage in `<database>_dagster` on the
+same PostgreSQL server as the data."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+import psycopg
+from dagster import DagsterInstance
+from psycopg.conninfo import conninfo_to_dict
+
+from dagster_cerniq.database import connect, with_database
+from dagster_cerniq.embedded import REPO_ROOT
+
+DAGSTER_HOME = REPO_ROOT / "dagster_home"
+
+
+def storage_database(database_url: str) -> str:
+    return f"{conninfo_to_dict(database_url).get('dbname', 'cerniq')}_dagster"
+
+
+def configure_instance_environment(database_url: str) -> dict[str, str]:
+    """Point DAGSTER_HOME and the storage variables of dagster.yaml at this server; create the
+    storage database when missing. Returns the variables set."""
+    params = conninfo_to_dict(database_url)
+    storage_db = storage_database(database_url)
+    with connect(database_url, autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname = %s", (storage_db,))
+        if exists.fetchone() is None:
+            # Another process may create it meanwhile.
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+                conn.execute(f'create database "{storage_db}"')
+    with connect(with_database(database_url, storage_db)):
+        pass  # fails with a clear message when the role cannot reach it
+    values = {
+        "DAGSTER_HOME": str(DAGSTER_HOME),
+        "CERNIQ_DAGSTER_PG_USER": params.get("user", "postgres"),
+        "CERNIQ_DAGSTER_PG_PASSWORD": params.get("password", ""),
+        "CERNIQ_DAGSTER_PG_HOST": params.get("host", "127.0.0.1"),
+        "CERNIQ_DAGSTER_PG_PORT": str(params.get("port", "5432")),
+        "CERNIQ_DAGSTER_PG_DB": storage_db,
+    }
+    os.environ.update(values)
+    return values
+
+
+def cerniq_instance(database_url: str) -> DagsterInstance:
+    configure_instance_environment(database_url)
+    return DagsterInstance.get()

@@ -1,0 +1,66 @@
+"""What every write-back step shares: its scope (tenants, as-of date, logical time), the
+per-tenant lock, and the names of the dbt marts it reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from dataclasses import dataclass
+
+import psycopg
+from dagster import AssetExecutionContext
+from psycopg import sql
+
+from dagster_cerniq.dbt_project import ANALYTICS_SCHEMA_ENV, DEFAULT_ANALYTICS_SCHEMA
+from dagster_cerniq.run_dates import as_of_from_tags, run_logical_time
+
+
+@dataclass(frozen=True)
+class RunScope:
+    tenant_ids: list[str]
+    as_of: dt.date
+    logical_time: dt.datetime
+    # Marks the rows one step writes (gold_nurturing_actions.batch_id), for its follow-ups.
+    batch_id: uuid.UUID
+
+    @property
+    def params(self) -> dict[str, object]:
+        return {
+            "tenants": self.tenant_ids,
+            "as_of": self.as_of,
+            "logical_time": self.logical_time,
+            "batch_id": self.batch_id,
+        }
+
+
+def run_scope(context: AssetExecutionContext) -> RunScope:
+    as_of = as_of_from_tags(context.run.tags)
+    record = context.instance.get_run_record_by_id(context.run_id)
+    return RunScope(
+        tenant_ids=sorted(context.partition_keys),
+        as_of=as_of,
+        logical_time=run_logical_time(as_of, record.create_timestamp.timestamp()),
+        batch_id=uuid.uuid4(),
+    )
+
+
+def lock_tenants(conn: psycopg.Connection, tenant_ids: list[str]) -> None:
+    """Serialise write-backs per tenant for the rest of the transaction (sorted: no deadlock)."""
+    conn.execute(
+        "select pg_advisory_xact_lock(hashtextextended(tenant_id, 5)) "
+        "from unnest(%s::text[]) as tenant_id order by tenant_id",
+        (tenant_ids,),
+    )
+
+
+def mart(name: str) -> sql.Composable:
+    """A dbt model of the analytics schema, as a quoted identifier."""
+    schema = os.environ.get(ANALYTICS_SCHEMA_ENV, DEFAULT_ANALYTICS_SCHEMA)
+    return sql.Identifier(schema, name)
+
+
+def execute(conn: psycopg.Connection, statement: str, scope: RunScope, **marts: str) -> int:
+    """Run a write-back statement whose {placeholders} name dbt marts; return rows affected."""
+    query = sql.SQL(statement).format(**{key: mart(name) for key, name in marts.items()})
+    return conn.execute(query, scope.params).rowcount
