@@ -112,8 +112,7 @@ RESOLVE_CLEARED = f"""
         "nurturing_state",
     ],
     description=(
-        "B9: detected churn signals upserted by key into gold_churn_signals; "
-        "cleared ones resolved."
+        "B9: detected churn signals upserted by key into gold_churn_signals; cleared ones resolved."
     ),
 )
 def churn_signals(context: AssetExecutionContext, database: CerniqDatabase) -> MaterializeResult:
