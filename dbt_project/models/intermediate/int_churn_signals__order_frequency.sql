@@ -4,6 +4,7 @@
 -- the ratio times the mean gap; measure = days since / mean gap. A mean gap of 0 never drops.
 with client_orders as (
     select * from {{ ref('int_client_orders') }}
+    where {{ tenant_filter('tenant_id') }}
 ),
 
 final as (

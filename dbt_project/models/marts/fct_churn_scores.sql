@@ -5,10 +5,12 @@
 -- gives 0. The risk band, whether to escalate, and a per-factor breakdown.
 with client_orders as (
     select * from {{ ref('int_client_orders') }}
+    where {{ tenant_filter('tenant_id') }}
 ),
 
 client_nps as (
     select * from {{ ref('fct_client_nps') }}
+    where {{ tenant_filter('tenant_id') }}
 ),
 
 stored_signals as (

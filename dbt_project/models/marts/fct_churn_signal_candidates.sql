@@ -7,18 +7,24 @@
 -- person resolved (a resolution the pipeline does not write) is kept but not active.
 with detections as (
     select * from {{ ref('int_churn_signals__messages') }}
+    where {{ tenant_filter('tenant_id') }}
     union all
     select * from {{ ref('int_churn_signals__payments') }}
+    where {{ tenant_filter('tenant_id') }}
     union all
     select * from {{ ref('int_churn_signals__support') }}
+    where {{ tenant_filter('tenant_id') }}
     union all
     select * from {{ ref('int_churn_signals__order_frequency') }}
+    where {{ tenant_filter('tenant_id') }}
     union all
     select * from {{ ref('int_churn_signals__communication_fade') }}
+    where {{ tenant_filter('tenant_id') }}
 ),
 
 client_orders as (
     select * from {{ ref('int_client_orders') }}
+    where {{ tenant_filter('tenant_id') }}
 ),
 
 rules as (

@@ -3,6 +3,7 @@
 -- A1 order metrics per client with a completed order, as mirrored in gold_nurturing_state.
 with client_orders as (
     select * from {{ ref('int_client_orders') }}
+    where {{ tenant_filter('tenant_id') }}
 ),
 
 final as (

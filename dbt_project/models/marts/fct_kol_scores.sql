@@ -4,14 +4,17 @@
 -- latest NPS, revenue rank within the tenant and tenure, each capped, weights in vars.
 with client_orders as (
     select * from {{ ref('int_client_orders') }}
+    where {{ tenant_filter('tenant_id') }}
 ),
 
 client_nps as (
     select * from {{ ref('fct_client_nps') }}
+    where {{ tenant_filter('tenant_id') }}
 ),
 
 referrals as (
     select * from {{ ref('int_client_referrals') }}
+    where {{ tenant_filter('tenant_id') }}
 ),
 
 facts as (
@@ -56,10 +59,12 @@ final as (
         client_id,
         referral_points + nps_points + revenue_points + tenure_points as kol_score,
         case
-            when referral_points + nps_points + revenue_points + tenure_points
+            when
+                referral_points + nps_points + revenue_points + tenure_points
                 >= {{ var('kol_tier_platinum_min') }}
                 then 'PLATINUM'
-            when referral_points + nps_points + revenue_points + tenure_points
+            when
+                referral_points + nps_points + revenue_points + tenure_points
                 >= {{ var('kol_tier_gold_min') }}
                 then 'GOLD'
             else 'SILVER'

@@ -6,18 +6,22 @@
 -- run: one step per run, and a rerun of the same as-of date changes nothing.
 with client_orders as (
     select * from {{ ref('int_client_orders') }}
+    where {{ tenant_filter('tenant_id') }}
 ),
 
 scores as (
     select * from {{ ref('fct_churn_scores') }}
+    where {{ tenant_filter('tenant_id') }}
 ),
 
 client_nps as (
     select * from {{ ref('fct_client_nps') }}
+    where {{ tenant_filter('tenant_id') }}
 ),
 
 referrals as (
     select * from {{ ref('int_client_referrals') }}
+    where {{ tenant_filter('tenant_id') }}
 ),
 
 states as (
