@@ -1,8 +1,9 @@
 {{ config(indexes=[{'columns': ['tenant_id', 'client_id'], 'unique': true}]) }}
 
 -- B10: per client with a completed order, the seed's weighted mean over its active signals as
--- stored in gold_churn_signals after this run's detection (each signal row once) plus the DAYS_INACTIVE and SATISFACTION_DECLINING factors; no terms
--- gives 0. The risk band, whether to escalate, and a per-factor breakdown.
+-- stored in gold_churn_signals after this run's detection (each signal row once), plus the
+-- DAYS_INACTIVE and SATISFACTION_DECLINING factors; no terms gives 0. The risk band, whether to
+-- escalate, and a per-factor breakdown.
 with client_orders as (
     select * from {{ ref('int_client_orders') }}
     where {{ tenant_filter('tenant_id') }}
