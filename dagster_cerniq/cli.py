@@ -20,6 +20,7 @@ from dagster_cerniq.inventory import tenant_inventory
 
 DEMO_SEED = 2026
 DEMO_CLIENTS = 400
+DEMO_WEEKS = 4
 # A fixed id, so the demo finds its tenant again on the next run instead of adding another.
 DEMO_TENANT_ID = UUID("5e0d3c1a-2026-4e05-9a11-000000000001")
 
@@ -164,9 +165,12 @@ def show(tenant_id: UUID, as_of: dt.datetime | None) -> None:
 
 
 @cli.command()
-@click.option("--as-of", type=ISO_DATE, help="As-of date of the demo (default: today).")
+@click.option("--as-of", type=ISO_DATE, help="Last as-of date of the demo (default: today).")
 def demo(as_of: dt.datetime | None) -> None:
-    """The embedded default end to end: database, migrations, a demo tenant, its summary."""
+    """The embedded default end to end: database, migrations, a demo tenant, the pipeline
+    replayed over its last weeks, and what it found."""
+    from dagster_cerniq.pipeline import run_pipeline
+    from dagster_cerniq.report import pipeline_report
     from dagster_cerniq.synthetic import generate as generate_data
 
     if configured_url() is None:
@@ -187,6 +191,18 @@ def demo(as_of: dt.datetime | None) -> None:
         )
     with connect(url) as conn:
         for line in tenant_inventory(conn, DEMO_TENANT_ID, day):
+            click.echo(line)
+    # One run a week over the last weeks: states are created, then evaluated one step a run.
+    for weeks_back in range(DEMO_WEEKS - 1, -1, -1):
+        run_day = day - dt.timedelta(weeks=weeks_back)
+        runs = run_pipeline(url, [DEMO_TENANT_ID], run_day)
+        outcome = "ok" if all(r.success for r in runs) else "FAILED"
+        click.echo(f"pipeline run as of {run_day.isoformat()}: {outcome}")
+        if outcome != "ok":
+            raise CerniqError("the demo run failed; see its logs in the Dagster UI (scripts/ui)")
+    click.echo("")
+    with connect(url) as conn:
+        for line in pipeline_report(conn, DEMO_TENANT_ID):
             click.echo(line)
 
 
