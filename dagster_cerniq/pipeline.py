@@ -13,7 +13,6 @@ from dagster_cerniq.errors import CerniqError
 from dagster_cerniq.instance import cerniq_instance
 from dagster_cerniq.tenants import nurturing_job, partition_ranges, run_tags, tenant_partitions
 
-
 # The run's full log (dbt's included) is in the Dagster UI; the terminal shows warnings only.
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 

@@ -36,7 +36,7 @@ class RunScope:
 
 def run_scope(context: AssetExecutionContext) -> RunScope:
     as_of = as_of_from_tags(context.run.tags)
-    record = context.instance.get_run_record_by_id(context.run_id)
+    record = context.instance.get_run_record_by_id(context.run.run_id)
     return RunScope(
         tenant_ids=sorted(context.partition_keys),
         as_of=as_of,

@@ -1,0 +1,307 @@
+"""The Dagster code location end to end on a live database with generated data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from uuid import UUID
+
+import psycopg
+import pytest
+from dagster import SkipReason, build_schedule_context, build_sensor_context, instance_for_test
+
+from dagster_cerniq import migrations
+from dagster_cerniq.instance import storage_database
+from dagster_cerniq.pipeline import run_pipeline
+from dagster_cerniq.resources import CerniqDatabase
+from dagster_cerniq.run_dates import AS_OF_TAG
+from dagster_cerniq.synthetic import generate
+from dagster_cerniq.tenants import (
+    PARTITION_RANGE_END_TAG,
+    PARTITION_RANGE_START_TAG,
+    daily_evaluation,
+    event_sensors,
+    partition_ranges,
+    tenant_partitions,
+    tenant_partitions_sync,
+)
+from tests.conftest import new_database
+
+FIRST_DAY = dt.date(2026, 10, 1)
+SECOND_DAY = dt.date(2026, 10, 15)
+
+# What each write-back table holds, without surrogate ids and wall-clock columns.
+FINGERPRINTS = {
+    "gold_nurturing_state": """client_id, current_state, previous_state, state_changed_at,
+        onboarding_started_at, total_orders, total_revenue, average_order_value,
+        order_frequency_days, days_since_last_order, nps_score, nps_category,
+        satisfaction_trend, churn_risk_score, churn_risk_level, is_at_risk, at_risk_since,
+        successful_referrals, is_advocate, advocate_since, kol_score""",
+    "gold_nurturing_actions": """client_id, action_type, trigger_event, trigger_data, status,
+        channel, scheduled_at, executed_at""",
+    "gold_churn_signals": """client_id, signal_type, evidence_source_id, strength, confidence,
+        is_resolved, resolved_at, resolution_type, detected_at, occurrence_count""",
+    "gold_churn_factors": """client_id, overall_churn_score, risk_level, factor_breakdown,
+        active_signal_count, strongest_signal_type, calculated_at""",
+    "gold_hitl_tasks_e5": """client_id, task_type, priority, sla_deadline, sla_warning_at,
+        status, escalation_level, assigned_to, context""",
+    "gold_nps_surveys": "client_id, order_id, survey_type, status, scheduled_at, score",
+    "gold_winback_campaigns": "client_id, status, steps, started_at",
+    "gold_kol_profiles": "client_id, kol_score, kol_tier, score_components, promoted_at",
+}
+
+
+@contextmanager
+def database_env(url: str) -> Iterator[None]:
+    saved = os.environ.get("CERNIQ_DATABASE_URL")
+    os.environ["CERNIQ_DATABASE_URL"] = url
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("CERNIQ_DATABASE_URL", None)
+        else:
+            os.environ["CERNIQ_DATABASE_URL"] = saved
+
+
+@contextmanager
+def generated(admin_url: str) -> Iterator[tuple[str, list[UUID]]]:
+    """A migrated database with two generated tenants; its Dagster storage dropped after."""
+    with new_database(admin_url) as url, database_env(url):
+        migrations.apply_pending(url)
+        summary = generate(url, tenants=2, clients_per_tenant=120, seed=5, as_of=SECOND_DAY,
+                           progress=False)  # fmt: skip
+        try:
+            yield url, summary.tenant_ids
+        finally:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'drop database if exists "{storage_database(url)}" with (force)')
+
+
+def fingerprint(url: str, tenant_id: UUID) -> dict[str, tuple[int, str]]:
+    with psycopg.connect(url) as conn:
+        return {
+            table: conn.execute(
+                f"select count(*), md5(coalesce(string_agg(r::text, '|' order by r::text), '')) "
+                f"from (select {columns} from {table} where tenant_id = %s) r",
+                (tenant_id,),
+            ).fetchone()
+            for table, columns in FINGERPRINTS.items()
+        }
+
+
+def run_ok(url: str, tenant: UUID, as_of: dt.date) -> None:
+    runs = run_pipeline(url, [tenant], as_of)
+    assert [r.success for r in runs] == [True]
+
+
+@pytest.fixture(scope="module")
+def replayed(admin_url: str):
+    """Tenant Y once, then tenant X on two as-of dates (states created, then evaluated)."""
+    with generated(admin_url) as (url, (tenant_x, tenant_y)):
+        run_ok(url, tenant_y, FIRST_DAY)
+        y_after_own_run = fingerprint(url, tenant_y)
+        run_ok(url, tenant_x, FIRST_DAY)
+        run_ok(url, tenant_x, SECOND_DAY)
+        yield url, tenant_x, tenant_y, y_after_own_run, fingerprint(url, tenant_x)
+
+
+def test_every_write_back_table_is_filled_as_the_spec_says(replayed) -> None:
+    url, tenant_x, _, _, _ = replayed
+    with psycopg.connect(url) as conn:
+
+        def scalar(query: str) -> int:
+            return conn.execute(query, {"t": tenant_x}).fetchone()[0]
+
+        buyers = scalar(
+            "select count(distinct client_id) from gold_orders where tenant_id = %(t)s "
+            "and status = 'DELIVERED' and delivered_at < '2026-10-16'"
+        )
+        assert scalar("select count(*) from gold_nurturing_state where tenant_id = %(t)s") == buyers
+        assert scalar("select count(*) from gold_churn_factors where tenant_id = %(t)s") == buyers
+        moved = scalar(
+            "select count(*) from gold_nurturing_state where tenant_id = %(t)s "
+            "and current_state <> 'ONBOARDING'"
+        )
+        audits = scalar(
+            "select count(*) from gold_nurturing_actions where tenant_id = %(t)s "
+            "and action_type = 'STATE_TRANSITION'"
+        )
+        assert moved > 0 and audits >= moved
+        assert (
+            scalar(
+                "select count(*) from gold_nurturing_state s where tenant_id = %(t)s "
+                "and current_state <> 'ONBOARDING' and not exists ("
+                "select 1 from gold_nurturing_actions a where a.nurturing_state_id = s.id "
+                "and a.action_type = 'STATE_TRANSITION' "
+                "and a.trigger_event = s.previous_state || ' -> ' || s.current_state)"
+            )
+            == 0
+        )
+        assert (
+            scalar(
+                "select count(*) from gold_churn_signals "
+                "where tenant_id = %(t)s and not is_resolved"
+            )
+            > 0
+        )
+        # one POST_ORDER survey per order, each with its action row
+        assert (
+            scalar(
+                "select count(*) from gold_nps_surveys where tenant_id = %(t)s "
+                "and nurturing_action_id is not null"
+            )
+            > 0
+        )
+        assert (
+            scalar(
+                "select count(*) - count(distinct order_id) from gold_nps_surveys "
+                "where tenant_id = %(t)s and order_id is not null"
+            )
+            == 0
+        )
+        # every client at risk has exactly one open churn task
+        assert (
+            scalar(
+                "select count(*) from gold_nurturing_state s where tenant_id = %(t)s "
+                "and current_state = 'AT_RISK' and (select count(*) from gold_hitl_tasks_e5 h "
+                "where h.client_id = s.client_id and h.task_type like 'CHURN_%%' "
+                "and h.status in ('PENDING', 'ASSIGNED', 'IN_PROGRESS')) <> 1"
+            )
+            == 0
+        )
+        # the state mirrors the churn factors
+        assert (
+            scalar(
+                "select count(*) from gold_nurturing_state s join gold_churn_factors f "
+                "using (tenant_id, client_id) where s.tenant_id = %(t)s "
+                "and (s.churn_risk_score, s.churn_risk_level) "
+                "is distinct from (f.overall_churn_score, f.risk_level)"
+            )
+            == 0
+        )
+        assert (
+            scalar(
+                "select count(*) from gold_nurturing_state s where tenant_id = %(t)s "
+                "and current_state = 'CHURNED' and not exists ("
+                "select 1 from gold_winback_campaigns w where w.client_id = s.client_id)"
+            )
+            == 0
+        )
+
+
+def test_a_second_identical_run_changes_no_row(replayed) -> None:
+    url, tenant_x, _, _, after_second_day = replayed
+    with psycopg.connect(url) as conn:
+        before = conn.execute(
+            "select md5(string_agg(t::text, '|' order by id)) from gold_nurturing_state t "
+            "where tenant_id = %s",
+            (tenant_x,),
+        ).fetchone()
+    run_ok(url, tenant_x, SECOND_DAY)
+    assert fingerprint(url, tenant_x) == after_second_day
+    with psycopg.connect(url) as conn:
+        after = conn.execute(
+            "select md5(string_agg(t::text, '|' order by id)) from gold_nurturing_state t "
+            "where tenant_id = %s",
+            (tenant_x,),
+        ).fetchone()
+    assert after == before, "a rerun must not touch a state row, not even updated_at"
+
+
+def test_runs_of_tenant_x_leave_tenant_y_untouched(replayed) -> None:
+    url, _, tenant_y, y_after_own_run, _ = replayed
+    assert fingerprint(url, tenant_y) == y_after_own_run
+    assert y_after_own_run["gold_nurturing_state"][0] > 0
+
+
+def test_two_runs_at_once_leave_what_one_run_leaves(admin_url, replayed) -> None:
+    _, tenant_x, _, _, after_one_run = replayed
+    with generated(admin_url) as (url, _):
+        run_ok(url, tenant_x, FIRST_DAY)
+        env = {**os.environ, "CERNIQ_DATABASE_URL": url}
+        command = [sys.executable, "-m", "dagster_cerniq", "run", "--tenant", str(tenant_x),
+                   "--as-of", SECOND_DAY.isoformat()]  # fmt: skip
+        procs = [
+            subprocess.Popen(
+                command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            for _ in range(2)
+        ]
+        outputs = [proc.communicate(timeout=600) for proc in procs]
+        assert [proc.returncode for proc in procs] == [0, 0], outputs
+        # the same data and as-of dates give the same result, in another database too
+        assert fingerprint(url, tenant_x) == after_one_run
+
+
+def test_partition_ranges_cover_exactly_the_wanted_tenants() -> None:
+    keys = ["a", "b", "c", "d", "e"]
+    assert partition_ranges(keys, {"a", "b", "c", "d", "e"}) == [("a", "e")]
+    assert partition_ranges(keys, {"b"}) == [("b", "b")]
+    assert partition_ranges(keys, {"a", "b", "d"}) == [("a", "b"), ("d", "d")]
+    assert partition_ranges(keys, set()) == []
+
+
+def test_sensors_and_schedule(admin_url, capfd) -> None:
+    with generated(admin_url) as (url, (tenant_x, tenant_y)), instance_for_test() as instance:
+        database = CerniqDatabase(url=url)
+
+        sync = tenant_partitions_sync(
+            build_sensor_context(instance=instance, resources={"database": database})
+        )
+        added = sync.dynamic_partitions_requests[0].partition_keys
+        assert sorted(added) == sorted([str(tenant_x), str(tenant_y)])
+        instance.add_dynamic_partitions(tenant_partitions.name, [str(tenant_x)])
+
+        orders_sensor = next(s for s in event_sensors if s.name == "completed_orders_sensor")
+        context = build_sensor_context(instance=instance, resources={"database": database})
+        first = orders_sensor(context)
+        assert [r.tags[PARTITION_RANGE_START_TAG] for r in first.run_requests] == [str(tenant_x)]
+        assert f"ignoring events of tenant {tenant_y}" in capfd.readouterr().err
+
+        again = orders_sensor(
+            build_sensor_context(
+                instance=instance, resources={"database": database}, cursor=first.cursor
+            )
+        )
+        assert isinstance(again, SkipReason), "each event starts a run once"
+
+        with psycopg.connect(url) as conn:
+            conn.execute(
+                "insert into gold_orders (tenant_id, client_id, status, total_value, ordered_at, "
+                "delivered_at, created_at, updated_at) select tenant_id, id, 'DELIVERED', 1200, "
+                "now() - interval '3 days', now(), now(), now() + interval '1 day' "
+                "from gold_clients where tenant_id = %s limit 1",
+                (tenant_x,),
+            )
+        new_order = orders_sensor(
+            build_sensor_context(
+                instance=instance, resources={"database": database}, cursor=first.cursor
+            )
+        )
+        assert len(new_order.run_requests) == 1
+        assert new_order.cursor != first.cursor
+
+        instance.add_dynamic_partitions(tenant_partitions.name, [str(tenant_y)])
+        scheduled = daily_evaluation(
+            build_schedule_context(
+                instance=instance,
+                scheduled_execution_time=dt.datetime(2026, 11, 3, 2, tzinfo=dt.UTC),
+            )
+        )
+        assert scheduled.tags[PARTITION_RANGE_START_TAG] == str(tenant_x)
+        assert scheduled.tags[PARTITION_RANGE_END_TAG] == str(tenant_y)
+        assert scheduled.tags[AS_OF_TAG] == "2026-11-03"
+
+
+def test_the_code_location_validates() -> None:
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "dagster"), "definitions", "validate",
+         "-m", "dagster_cerniq.definitions"],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
