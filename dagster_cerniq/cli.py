@@ -155,6 +155,30 @@ def run(tenant_ids: tuple[UUID, ...], all_tenants: bool, as_of: dt.datetime | No
 
 
 @cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=3000, help="Port of the UI.")
+def ui(port: int) -> None:
+    """Serve the Dagster UI (and its daemon: sensors, schedules) over this database."""
+    import os
+    from pathlib import Path
+
+    from dagster_cerniq.dbt_project import ensure_manifest
+    from dagster_cerniq.embedded import REPO_ROOT
+    from dagster_cerniq.instance import configure_instance_environment
+
+    ensure_manifest()
+    configure_instance_environment(database_url())
+    bin_dir = Path(sys.executable).parent
+    # dagster dev and dagster-dbt look for `dagster` and `dbt` on PATH.
+    os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+    os.chdir(REPO_ROOT)
+    click.echo(f"Dagster UI at http://127.0.0.1:{port}")
+    os.execv(
+        str(bin_dir / "dagster"),
+        ["dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+    )
+
+
+@cli.command()
 @click.option("--tenant", "tenant_id", type=click.UUID, required=True, help="Tenant UUID.")
 @click.option("--as-of", type=ISO_DATE, help="Reference date (default: today).")
 def show(tenant_id: UUID, as_of: dt.datetime | None) -> None:
