@@ -17,7 +17,7 @@ defs = Definitions(
         lifecycle.state_transitions,
     ],
     jobs=[tenants.nurturing_job],
-    sensors=[tenants.tenant_partitions_sync, *tenants.event_sensors],
+    sensors=[tenants.tenant_partitions_sync, tenants.tenant_events_sensor],
     schedules=[tenants.daily_evaluation],
     resources={
         "dbt": DbtCliResource(project_dir=cerniq_dbt_project(), dbt_executable=dbt_executable()),

@@ -1,6 +1,7 @@
 """Tenants as dynamic partitions, and what starts runs for them: the tenant sync sensor, the
-event sensors (completed orders, inbound messages, NPS answers) and the daily schedule."""
+event sensor (completed orders, inbound messages, NPS answers) and the daily schedule."""
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -95,15 +96,13 @@ class EventSource:
     """New rows of a table that call for a fresh evaluation of their tenant."""
 
     name: str
-    description: str
     # Selects (tenant_id, cursor_time, id) of new events, ordered, after (%(t)s, %(id)s).
     query: str
 
 
 EVENT_SOURCES = (
     EventSource(
-        name="completed_orders_sensor",
-        description="A delivered order re-evaluates its tenant (A1 lifecycle:order:completed).",
+        name="completed_orders",
         query="""
             select tenant_id::text, updated_at, id::text from gold_orders
             where status = 'DELIVERED' and delivered_at is not null
@@ -112,8 +111,7 @@ EVENT_SOURCES = (
         """,
     ),
     EventSource(
-        name="inbound_messages_sensor",
-        description="An inbound client message is analysed and re-evaluates its tenant.",
+        name="inbound_messages",
         query="""
             select tenant_id::text, created_at, id::text from gold_client_messages
             where direction = 'INBOUND' and (created_at, id) > (%(t)s, %(id)s::uuid)
@@ -121,8 +119,7 @@ EVENT_SOURCES = (
         """,
     ),
     EventSource(
-        name="nps_answers_sensor",
-        description="An NPS answer updates the client's satisfaction and re-evaluates it.",
+        name="nps_answers",
         query="""
             select tenant_id::text, updated_at, id::text from gold_nps_surveys
             where responded_at is not null and score is not null
@@ -135,35 +132,40 @@ EVENT_SOURCES = (
 EPOCH_CURSOR = {"t": "1970-01-01T00:00:00+00:00", "id": "00000000-0000-0000-0000-000000000000"}
 
 
-def build_event_sensor(source: EventSource):
-    @sensor(
-        name=source.name,
-        job=nurturing_job,
-        minimum_interval_seconds=60,
-        default_status=DefaultSensorStatus.RUNNING,
-        description=source.description,
-    )
-    def event_sensor(context: SensorEvaluationContext, database: CerniqDatabase):
-        cursor = json.loads(context.cursor) if context.cursor else dict(EPOCH_CURSOR)
-        with database.transaction() as conn:
+@sensor(
+    name="tenant_events_sensor",
+    job=nurturing_job,
+    minimum_interval_seconds=60,
+    default_status=DefaultSensorStatus.RUNNING,
+    description=(
+        "New completed orders, inbound messages and NPS answers start one run for the tenants "
+        "they belong to; a cursor per source, so each event counts once."
+    ),
+)
+def tenant_events_sensor(context: SensorEvaluationContext, database: CerniqDatabase):
+    cursors = json.loads(context.cursor) if context.cursor else {}
+    tenants: set[str] = set()
+    with database.transaction() as conn:
+        for source in EVENT_SOURCES:
+            cursor = cursors.get(source.name, EPOCH_CURSOR)
             events = conn.execute(source.query, {**cursor, "limit": EVENTS_PER_TICK}).fetchall()
-        if not events:
-            return SkipReason("no new events")
-        _, last_time, last_id = events[-1]
-        new_cursor = json.dumps({"t": last_time.isoformat(), "id": last_id})
-        known = context.instance.get_dynamic_partitions(tenant_partitions.name)
-        known_set = set(known)
-        tenants = {tenant_id for tenant_id, _, _ in events}
-        for unknown in sorted(tenants - known_set):
-            context.log.info(f"ignoring events of tenant {unknown}: not a partition (yet)")
-        as_of = today().isoformat()
-        requests = run_requests_for(known, tenants & known_set, as_of, f"{source.name}:{last_id}")
-        return SensorResult(run_requests=requests, cursor=new_cursor)
-
-    return event_sensor
-
-
-event_sensors = [build_event_sensor(source) for source in EVENT_SOURCES]
+            if events:
+                _, last_time, last_id = events[-1]
+                cursors[source.name] = {"t": last_time.isoformat(), "id": last_id}
+                tenants |= {tenant_id for tenant_id, _, _ in events}
+    if not tenants:
+        return SkipReason("no new events")
+    known = context.instance.get_dynamic_partitions(tenant_partitions.name)
+    for unknown in sorted(tenants - set(known)):
+        context.log.info(f"ignoring events of tenant {unknown}: not a partition (yet)")
+    new_cursor = json.dumps(cursors, sort_keys=True)
+    requests = run_requests_for(
+        known,
+        tenants & set(known),
+        today().isoformat(),
+        f"events:{hashlib.sha1(new_cursor.encode()).hexdigest()[:16]}",
+    )
+    return SensorResult(run_requests=requests, cursor=new_cursor)
 
 
 @schedule(

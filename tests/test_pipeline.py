@@ -24,8 +24,8 @@ from dagster_cerniq.tenants import (
     PARTITION_RANGE_END_TAG,
     PARTITION_RANGE_START_TAG,
     daily_evaluation,
-    event_sensors,
     partition_ranges,
+    tenant_events_sensor,
     tenant_partitions,
     tenant_partitions_sync,
 )
@@ -257,13 +257,13 @@ def test_sensors_and_schedule(admin_url, capfd) -> None:
         assert sorted(added) == sorted([str(tenant_x), str(tenant_y)])
         instance.add_dynamic_partitions(tenant_partitions.name, [str(tenant_x)])
 
-        orders_sensor = next(s for s in event_sensors if s.name == "completed_orders_sensor")
+        events_sensor = tenant_events_sensor
         context = build_sensor_context(instance=instance, resources={"database": database})
-        first = orders_sensor(context)
+        first = events_sensor(context)
         assert [r.tags[PARTITION_RANGE_START_TAG] for r in first.run_requests] == [str(tenant_x)]
         assert f"ignoring events of tenant {tenant_y}" in capfd.readouterr().err
 
-        again = orders_sensor(
+        again = events_sensor(
             build_sensor_context(
                 instance=instance, resources={"database": database}, cursor=first.cursor
             )
@@ -278,7 +278,7 @@ def test_sensors_and_schedule(admin_url, capfd) -> None:
                 "from gold_clients where tenant_id = %s limit 1",
                 (tenant_x,),
             )
-        new_order = orders_sensor(
+        new_order = events_sensor(
             build_sensor_context(
                 instance=instance, resources={"database": database}, cursor=first.cursor
             )
