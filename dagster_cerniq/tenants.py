@@ -28,7 +28,6 @@ tenant_partitions = DynamicPartitionsDefinition(name="tenants")
 nurturing_job = define_asset_job(
     "nurturing_evaluation",
     description="The whole graph for the selected tenants: dbt, write-backs, follow-ups.",
-    partitions_def=tenant_partitions,
 )
 
 PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"

@@ -299,9 +299,15 @@ def test_sensors_and_schedule(admin_url, capfd) -> None:
 
 
 def test_the_code_location_validates() -> None:
+    # Without the instance other tests point this process at: validate uses a temporary one.
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name != "DAGSTER_HOME" and not name.startswith("CERNIQ_DAGSTER_")
+    }
     result = subprocess.run(
         [os.path.join(os.path.dirname(sys.executable), "dagster"), "definitions", "validate",
          "-m", "dagster_cerniq.definitions"],
-        capture_output=True, text=True, check=False, timeout=300,
+        capture_output=True, text=True, check=False, timeout=300, env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
