@@ -18,7 +18,7 @@ from dagster_cerniq.analytics import dbt_detection, dbt_evaluation
 from dagster_cerniq.hitl import open_or_raise_churn_tasks
 from dagster_cerniq.resources import CerniqDatabase
 from dagster_cerniq.tenants import tenant_partitions
-from dagster_cerniq.write_back import execute, lock_tenants, run_scope
+from dagster_cerniq.write_back import execute, write_back
 
 SIGNAL_KEY_MATCH = """
     g.tenant_id = c.tenant_id and g.client_id = c.client_id
@@ -116,10 +116,8 @@ RESOLVE_CLEARED = f"""
     ),
 )
 def churn_signals(context: AssetExecutionContext, database: CerniqDatabase) -> MaterializeResult:
-    scope = run_scope(context)
     marts = {"candidates": "fct_churn_signal_candidates"}
-    with database.transaction() as conn:
-        lock_tenants(conn, scope.tenant_ids)
+    with write_back(context, database) as (conn, scope):
         updated = execute(conn, UPDATE_REDETECTED, scope, **marts)
         reopened = execute(conn, REOPEN_RECURRING, scope, **marts)
         inserted = execute(conn, INSERT_NEW, scope, **marts)
@@ -218,10 +216,8 @@ UPDATE_STATE_CHURN_FIELDS = """
     ),
 )
 def churn_factors(context: AssetExecutionContext, database: CerniqDatabase) -> MaterializeResult:
-    scope = run_scope(context)
     marts = {"scores": "fct_churn_scores"}
-    with database.transaction() as conn:
-        lock_tenants(conn, scope.tenant_ids)
+    with write_back(context, database) as (conn, scope):
         factors = execute(conn, UPSERT_FACTORS, scope, **marts)
         escalations = open_or_raise_churn_tasks(
             conn, scope, task_type="CHURN_ESCALATION", source_worker="churn:risk:escalate",

@@ -9,7 +9,7 @@ from dagster_cerniq.analytics import dbt_detection, dbt_evaluation
 from dagster_cerniq.hitl import open_or_raise_churn_tasks
 from dagster_cerniq.resources import CerniqDatabase
 from dagster_cerniq.tenants import tenant_partitions
-from dagster_cerniq.write_back import execute, lock_tenants, run_scope
+from dagster_cerniq.write_back import execute, write_back
 
 # SPEC §4: creation is not a transition; the state starts at the first completed delivery.
 CREATE_STATES = """
@@ -113,15 +113,13 @@ SCHEDULE_SURVEYS = """
     ),
 )
 def nurturing_state(context: AssetExecutionContext, database: CerniqDatabase) -> MaterializeResult:
-    scope = run_scope(context)
     marts = {
         "metrics": "fct_client_order_metrics",
         "nps": "fct_client_nps",
         "referrals": "int_client_referrals",
         "surveys_due": "fct_nps_surveys_due",
     }
-    with database.transaction() as conn:
-        lock_tenants(conn, scope.tenant_ids)
+    with write_back(context, database) as (conn, scope):
         created = execute(conn, CREATE_STATES, scope, **marts)
         refreshed = execute(conn, REFRESH_MIRRORS, scope, **marts)
         surveys = execute(conn, SCHEDULE_SURVEYS, scope, **marts)
@@ -263,15 +261,13 @@ CLOSE_WINBACKS = f"""
 def state_transitions(
     context: AssetExecutionContext, database: CerniqDatabase
 ) -> MaterializeResult:
-    scope = run_scope(context)
     marts = {
         "eligibility": "fct_state_eligibility",
         "kol": "fct_kol_scores",
         "metrics": "fct_client_order_metrics",
         "steps": "winback_campaign_steps",
     }
-    with database.transaction() as conn:
-        lock_tenants(conn, scope.tenant_ids)
+    with write_back(context, database) as (conn, scope):
         transitions = execute(conn, APPLY_TRANSITIONS, scope, **marts)
         interventions = open_or_raise_churn_tasks(
             conn, scope, task_type="CHURN_INTERVENTION", source_worker="hitl:churn:intervention",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
@@ -13,6 +15,7 @@ from dagster import AssetExecutionContext
 from psycopg import sql
 
 from dagster_cerniq.dbt_project import ANALYTICS_SCHEMA_ENV, DEFAULT_ANALYTICS_SCHEMA
+from dagster_cerniq.resources import CerniqDatabase
 from dagster_cerniq.run_dates import as_of_from_tags, run_logical_time
 
 
@@ -43,6 +46,17 @@ def run_scope(context: AssetExecutionContext) -> RunScope:
         logical_time=run_logical_time(as_of, record.create_timestamp.timestamp()),
         batch_id=uuid.uuid4(),
     )
+
+
+@contextmanager
+def write_back(
+    context: AssetExecutionContext, database: CerniqDatabase
+) -> Iterator[tuple[psycopg.Connection, RunScope]]:
+    """One write-back step: its scope, and one transaction holding its tenants' locks."""
+    scope = run_scope(context)
+    with database.transaction() as conn:
+        lock_tenants(conn, scope.tenant_ids)
+        yield conn, scope
 
 
 def lock_tenants(conn: psycopg.Connection, tenant_ids: list[str]) -> None:
