@@ -151,7 +151,7 @@ def run(tenant_ids: tuple[UUID, ...], all_tenants: bool, as_of: dt.datetime | No
         outcome = "succeeded" if pipeline_run.success else "FAILED"
         click.echo(f"run {pipeline_run.run_id} {outcome}: {pipeline_run.tenants} tenant(s)")
     if not all(pipeline_run.success for pipeline_run in runs):
-        raise CerniqError("a run failed; see its logs in the Dagster UI (scripts/ui)")
+        raise CerniqError("a run failed; see its logs in the Dagster UI (cerniq ui)")
 
 
 @cli.command()
@@ -223,7 +223,7 @@ def demo(as_of: dt.datetime | None) -> None:
         outcome = "ok" if all(r.success for r in runs) else "FAILED"
         click.echo(f"pipeline run as of {run_day.isoformat()}: {outcome}")
         if outcome != "ok":
-            raise CerniqError("the demo run failed; see its logs in the Dagster UI (scripts/ui)")
+            raise CerniqError("the demo run failed; see its logs in the Dagster UI (cerniq ui)")
     click.echo("")
     with connect(url) as conn:
         for line in pipeline_report(conn, DEMO_TENANT_ID):

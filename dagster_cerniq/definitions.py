@@ -6,9 +6,11 @@ from dagster_dbt import DbtCliResource
 from dagster_cerniq import analytics, churn, lifecycle, tenants
 from dagster_cerniq.dbt_project import cerniq_dbt_project, dbt_executable
 from dagster_cerniq.resources import CerniqDatabase
+from dagster_cerniq.sentiment.asset import sentiment_analysis
 
 defs = Definitions(
     assets=[
+        sentiment_analysis,
         analytics.dbt_detection,
         analytics.dbt_evaluation,
         lifecycle.nurturing_state,

@@ -6,11 +6,13 @@ databases); otherwise they start their own fast, non-durable embedded cluster an
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from uuid import UUID
 
 import psycopg
 import pytest
@@ -18,6 +20,8 @@ import pytest
 from dagster_cerniq import migrations
 from dagster_cerniq.database import with_database
 from dagster_cerniq.embedded import REPO_ROOT, EmbeddedPostgres
+from dagster_cerniq.instance import storage_database
+from dagster_cerniq.synthetic import generate
 
 TEST_PORT = int(os.environ.get("CERNIQ_TEST_PG_PORT", "54339"))
 
@@ -66,3 +70,33 @@ def migrated_db(fresh_db: str) -> str:
     """A new database with every migration applied."""
     migrations.apply_pending(fresh_db)
     return fresh_db
+
+
+GENERATED_AS_OF = dt.date(2026, 10, 15)
+
+
+@contextmanager
+def database_env(url: str) -> Iterator[None]:
+    saved = os.environ.get("CERNIQ_DATABASE_URL")
+    os.environ["CERNIQ_DATABASE_URL"] = url
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("CERNIQ_DATABASE_URL", None)
+        else:
+            os.environ["CERNIQ_DATABASE_URL"] = saved
+
+
+@contextmanager
+def generated(admin_url: str) -> Iterator[tuple[str, list[UUID]]]:
+    """A migrated database with two generated tenants; its Dagster storage dropped after."""
+    with new_database(admin_url) as url, database_env(url):
+        migrations.apply_pending(url)
+        summary = generate(url, tenants=2, clients_per_tenant=120, seed=5, as_of=GENERATED_AS_OF,
+                           progress=False)  # fmt: skip
+        try:
+            yield url, summary.tenant_ids
+        finally:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'drop database if exists "{storage_database(url)}" with (force)')

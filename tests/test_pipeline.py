@@ -6,20 +6,15 @@ import datetime as dt
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from uuid import UUID
 
 import psycopg
 import pytest
 from dagster import SkipReason, build_schedule_context, build_sensor_context, instance_for_test
 
-from dagster_cerniq import migrations
-from dagster_cerniq.instance import storage_database
 from dagster_cerniq.pipeline import run_pipeline
 from dagster_cerniq.resources import CerniqDatabase
 from dagster_cerniq.run_dates import AS_OF_TAG
-from dagster_cerniq.synthetic import generate
 from dagster_cerniq.tenants import (
     PARTITION_RANGE_END_TAG,
     PARTITION_RANGE_START_TAG,
@@ -29,7 +24,7 @@ from dagster_cerniq.tenants import (
     tenant_partitions,
     tenant_partitions_sync,
 )
-from tests.conftest import new_database
+from tests.conftest import generated
 
 FIRST_DAY = dt.date(2026, 10, 1)
 SECOND_DAY = dt.date(2026, 10, 15)
@@ -53,33 +48,6 @@ FINGERPRINTS = {
     "gold_winback_campaigns": "client_id, status, steps, started_at",
     "gold_kol_profiles": "client_id, kol_score, kol_tier, score_components, promoted_at",
 }
-
-
-@contextmanager
-def database_env(url: str) -> Iterator[None]:
-    saved = os.environ.get("CERNIQ_DATABASE_URL")
-    os.environ["CERNIQ_DATABASE_URL"] = url
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("CERNIQ_DATABASE_URL", None)
-        else:
-            os.environ["CERNIQ_DATABASE_URL"] = saved
-
-
-@contextmanager
-def generated(admin_url: str) -> Iterator[tuple[str, list[UUID]]]:
-    """A migrated database with two generated tenants; its Dagster storage dropped after."""
-    with new_database(admin_url) as url, database_env(url):
-        migrations.apply_pending(url)
-        summary = generate(url, tenants=2, clients_per_tenant=120, seed=5, as_of=SECOND_DAY,
-                           progress=False)  # fmt: skip
-        try:
-            yield url, summary.tenant_ids
-        finally:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'drop database if exists "{storage_database(url)}" with (force)')
 
 
 def fingerprint(url: str, tenant_id: UUID) -> dict[str, tuple[int, str]]:

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from dagster_cerniq.synthetic.generator import TenantGenerator
 from dagster_cerniq.synthetic.loader import copy_tables, existing_tenants
+from dagster_cerniq.synthetic.vocabulary import COMPETITORS
 
 TABLES = (
     "tenants",
@@ -33,6 +34,16 @@ TABLES = (
 # updates, not Python, take most of the time, and each connection keeps one server core busy;
 # generating a tenant's rows overlaps with the other connections' loading.
 LOAD_CONNECTIONS = 2
+
+
+def watch_competitors(conn: psycopg.Connection, tenant_id: uuid.UUID) -> None:
+    """The tenant's competitor list (what the sentiment step looks for): the generated ones."""
+    with conn.cursor() as cursor:
+        cursor.executemany(
+            "insert into cerniq_tenant_competitors (id, tenant_id, competitor_name) "
+            "values (%s, %s, %s)",
+            [(uuid.uuid5(tenant_id, name), tenant_id, name) for name in COMPETITORS],
+        )
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,7 @@ def generate(
                     return
                 tables = TenantGenerator(seed, tenant_id, clients_per_tenant, as_of).tables()
                 copy_tables(conn, tables)
+                watch_competitors(conn, tenant_id)
                 conn.commit()
                 with lock:
                     for table in tables:

@@ -1,0 +1,126 @@
+"""The sentiment asset on a live database: every pending inbound message analysed once, failures
+kept pending then given up, and the analyses driving the message churn signals end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import psycopg
+import pytest
+from dagster import instance_for_test, materialize
+
+from dagster_cerniq.pipeline import run_pipeline
+from dagster_cerniq.resources import CerniqDatabase
+from dagster_cerniq.run_dates import AS_OF_TAG
+from dagster_cerniq.sentiment import asset as sentiment_module
+from dagster_cerniq.sentiment.claude import AnalysisOutcome
+from dagster_cerniq.sentiment.offline import MODEL_NAME
+from dagster_cerniq.tenants import tenant_partitions
+from tests.conftest import generated
+
+AS_OF = dt.date(2026, 10, 15)
+
+
+def counts(url: str, tenant_id) -> dict[str, int]:
+    with psycopg.connect(url) as conn:
+        return {
+            name: conn.execute(query, (tenant_id,)).fetchone()[0]
+            for name, query in {
+                "inbound": "select count(*) from gold_client_messages where tenant_id = %s "
+                "and direction = 'INBOUND' and sent_at < '2026-10-16'",
+                "analyses": "select count(*) from gold_sentiment_analysis where tenant_id = %s",
+                "offline": f"select count(*) from gold_sentiment_analysis where tenant_id = %s "
+                f"and model_name = '{MODEL_NAME}'",
+                "intel": "select count(*) from gold_competitor_intel where tenant_id = %s",
+            }.items()
+        }
+
+
+@pytest.fixture(scope="module")
+def analysed(admin_url):
+    with generated(admin_url) as (url, (tenant_x, _)):
+        assert [r.success for r in run_pipeline(url, [tenant_x], AS_OF)] == [True]
+        yield url, tenant_x
+
+
+def test_every_inbound_message_is_analysed_once_offline(analysed) -> None:
+    url, tenant_x = analysed
+    first = counts(url, tenant_x)
+    assert first["analyses"] == first["inbound"] == first["offline"] > 0
+    assert first["intel"] > 0
+    assert [r.success for r in run_pipeline(url, [tenant_x], AS_OF)] == [True]
+    assert counts(url, tenant_x) == first, "a rerun analyses nothing again"
+
+
+def test_analyses_drive_the_message_signals(analysed) -> None:
+    url, tenant_x = analysed
+    with psycopg.connect(url) as conn:
+        types = {
+            signal_type
+            for (signal_type,) in conn.execute(
+                "select distinct signal_type::text from gold_churn_signals "
+                "where tenant_id = %s and evidence_source_type = 'MESSAGE'",
+                (tenant_x,),
+            )
+        }
+        intel_matches_analysis = conn.execute(
+            "select count(*) from gold_competitor_intel i join gold_sentiment_analysis a "
+            "on a.id = i.sentiment_analysis_id where i.tenant_id = %s "
+            "and not a.mentioned_competitors ? i.competitor_name",
+            (tenant_x,),
+        ).fetchone()[0]
+    assert {"COMPETITOR_MENTION", "PRICE_COMPLAINT", "NEGATIVE_SENTIMENT"} <= types
+    assert intel_matches_analysis == 0
+
+
+def test_a_failing_message_stays_pending_then_is_given_up(admin_url, monkeypatch) -> None:
+    with generated(admin_url) as (url, (tenant_x, _)), instance_for_test() as instance:
+        with psycopg.connect(url) as conn:
+            unlucky = conn.execute(
+                "select id::text from gold_client_messages where tenant_id = %s "
+                "and direction = 'INBOUND' order by id limit 1",
+                (tenant_x,),
+            ).fetchone()[0]
+        real = sentiment_module.offline_analyze_many
+
+        def flaky(items: Sequence[tuple[str, str]], competitors) -> list[AnalysisOutcome]:
+            good = real([item for item in items if item[0] != unlucky], competitors)
+            bad = [AnalysisOutcome(unlucky, None, "HTTP 500 overloaded", 4, 10)]
+            return good + (bad if any(key == unlucky for key, _ in items) else [])
+
+        monkeypatch.setattr(sentiment_module, "offline_analyze_many", flaky)
+        monkeypatch.setenv(sentiment_module.GIVE_UP_ENV, "8")
+        instance.add_dynamic_partitions(tenant_partitions.name, [str(tenant_x)])
+
+        def run_once():
+            result = materialize(
+                [sentiment_module.sentiment_analysis],
+                instance=instance,
+                partition_key=str(tenant_x),
+                resources={"database": CerniqDatabase(url=url)},
+                tags={AS_OF_TAG: AS_OF.isoformat()},
+            )
+            assert result.success
+            return result.asset_materializations_for_node("sentiment_analysis")[0].metadata
+
+        def failure():
+            with psycopg.connect(url) as conn:
+                return conn.execute(
+                    "select attempts, is_given_up, last_error from cerniq_sentiment_failures "
+                    "where message_id = %s",
+                    (unlucky,),
+                ).fetchone()
+
+        first = run_once()
+        assert first["messages_failed_this_run"].value == 1
+        assert first["messages_analysed"].value == counts(url, tenant_x)["inbound"] - 1
+        assert failure() == (4, False, "HTTP 500 overloaded")
+
+        second = run_once()
+        assert second["messages_analysed"].value == 0, "the others are not analysed again"
+        assert failure() == (8, True, "HTTP 500 overloaded")
+        assert second["messages_given_up"].value[0]["message_id"] == unlucky
+
+        third = run_once()
+        assert third["messages_failed_this_run"].value == 0, "given up: no more attempts"
