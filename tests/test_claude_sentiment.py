@@ -13,6 +13,7 @@ time.monotonic() is system-wide on Linux, so its times compare with the client's
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import email.utils
 import json
 import multiprocessing
@@ -27,8 +28,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx2
+import psycopg
 import pytest
+from dagster import instance_for_test, materialize
 
+from dagster_cerniq.resources import CerniqDatabase
+from dagster_cerniq.run_dates import AS_OF_TAG
+from dagster_cerniq.sentiment.asset import sentiment_analysis
 from dagster_cerniq.sentiment.claude import (
     DEFAULT_MODEL,
     EMPTY_TEXT_ERROR,
@@ -43,8 +49,11 @@ from dagster_cerniq.sentiment.claude import (
     model_version_of,
     normalise_text,
     parse_retry_after,
+    text_to_send,
 )
 from dagster_cerniq.sentiment.schema import ChurnIndicator, MessageAnalysis, Sentiment, Topic
+from dagster_cerniq.tenants import tenant_partitions
+from tests.conftest import GENERATED_AS_OF, generated
 
 FORCED_MODEL = "claude-sonnet-4-6"  # accepts tool_choice {"type": "tool"}
 COMPETITORS = ["AgroNord", "Semănătoarea SRL"]
@@ -808,3 +817,51 @@ def test_model_version() -> None:
         "claude-haiku-4-5-20251001",
         "2025-10-01",
     )
+
+
+# --------------------------------------------------------------------------------------------
+# the asset with Claude: every pending message once, nothing sent on a rerun
+
+
+def test_asset_with_claude_analyses_once_and_reruns_make_no_call(
+    fake: FakeServer, admin_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
+    monkeypatch.setenv("CERNIQ_SENTIMENT_MODEL", FORCED_MODEL)
+    monkeypatch.setenv("CERNIQ_SENTIMENT_RPM", "100000")
+    with generated(admin_url) as (url, (tenant_x, _)), instance_for_test() as instance:
+        instance.add_dynamic_partitions(tenant_partitions.name, [str(tenant_x)])
+
+        def run_once() -> None:
+            result = materialize(
+                [sentiment_analysis],
+                instance=instance,
+                partition_key=str(tenant_x),
+                resources={"database": CerniqDatabase(url=url)},
+                tags={AS_OF_TAG: GENERATED_AS_OF.isoformat()},
+            )
+            assert result.success
+
+        run_once()
+        with psycopg.connect(url) as conn:
+            bodies = [
+                body
+                for (body,) in conn.execute(
+                    "select body from gold_client_messages where tenant_id = %s "
+                    "and direction = 'INBOUND' and sent_at < %s",
+                    (tenant_x, GENERATED_AS_OF + dt.timedelta(days=1)),
+                )
+            ]
+            stored = conn.execute(
+                "select count(*), count(*) filter (where model_name = %s) "
+                "from gold_sentiment_analysis where tenant_id = %s",
+                (FORCED_MODEL, tenant_x),
+            ).fetchone()
+        calls = len(fake.received)
+        assert stored == (len(bodies), len(bodies))
+        # identical normalised texts of the tenant share one call
+        assert calls == len({normalise_text(text_to_send(body)) for body in bodies}) < len(bodies)
+
+        run_once()
+        assert len(fake.received) == calls, "a second run makes zero calls"

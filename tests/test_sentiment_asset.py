@@ -40,6 +40,22 @@ def counts(url: str, tenant_id) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def analysed(admin_url):
     with generated(admin_url) as (url, (tenant_x, _)):
+        # One known complaint of each content kind, from a buyer, within the lookback window;
+        # the generated messages bring the rest.
+        with psycopg.connect(url) as conn:
+            conn.execute(
+                """
+                insert into gold_client_messages (tenant_id, client_id, direction, channel, body,
+                                                  sent_at)
+                select o.tenant_id, o.client_id, 'INBOUND', 'WHATSAPP', complaint.body,
+                       timestamptz '2026-10-13 09:00+00'
+                from (select tenant_id, client_id from gold_orders
+                      where tenant_id = %s and status = 'DELIVERED' limit 1) o,
+                     (values ('Semintele de porumb au avut germinatie slaba, avem goluri in lan.'),
+                             ('Pretul e prea mare, la AgroVista e mai ieftin.')) complaint(body)
+                """,
+                (tenant_x,),
+            )
         assert [r.success for r in run_pipeline(url, [tenant_x], AS_OF)] == [True]
         yield url, tenant_x
 
@@ -70,7 +86,12 @@ def test_analyses_drive_the_message_signals(analysed) -> None:
             "and not a.mentioned_competitors ? i.competitor_name",
             (tenant_x,),
         ).fetchone()[0]
-    assert {"COMPETITOR_MENTION", "PRICE_COMPLAINT", "NEGATIVE_SENTIMENT"} <= types
+    assert {
+        "COMPETITOR_MENTION",
+        "PRICE_COMPLAINT",
+        "NEGATIVE_SENTIMENT",
+        "QUALITY_COMPLAINT",
+    } <= types
     assert intel_matches_analysis == 0
 
 
