@@ -23,6 +23,14 @@ def pipeline_report(conn: psycopg.Connection, tenant_id: UUID) -> list[str]:
             "select risk_level, count(*) from gold_churn_factors where tenant_id = %(t)s "
             "group by 1 order by min(overall_churn_score) desc"
         ),
+        "Messages analysed: " + pairs(
+            "select sentiment_label || ' (' || model_name || ')', count(*) "
+            "from gold_sentiment_analysis where tenant_id = %(t)s group by 1 order by 2 desc"
+        ),
+        "Competitors mentioned: " + pairs(
+            "select competitor_name, count(*) from gold_competitor_intel "
+            "where tenant_id = %(t)s group by 1 order by 2 desc, 1 limit 5"
+        ),
         "Active churn signals: " + pairs(
             "select signal_type::text, count(*) from gold_churn_signals "
             "where tenant_id = %(t)s and not is_resolved group by 1 order by 2 desc"
