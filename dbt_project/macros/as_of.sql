@@ -41,3 +41,11 @@
         least({{ as_of_end() }}, now())
     {%- endif -%}
 {%- endmacro %}
+
+{#- SPEC §1.1: an order is completed when DELIVERED with delivered_at set, on or before the
+    as-of date. -#}
+{% macro is_completed_order(status_column='order_status', delivered_column='delivered_at') -%}
+    ({{ status_column }} = 'DELIVERED'
+    and {{ delivered_column }} is not null
+    and {{ seen_as_of(delivered_column) }})
+{%- endmacro %}

@@ -15,9 +15,7 @@ completed_orders as (
     from orders
     where
         {{ tenant_filter('tenant_id') }}
-        and order_status = 'DELIVERED'
-        and delivered_at is not null
-        and {{ seen_as_of('delivered_at') }}
+        and {{ is_completed_order() }}
 ),
 
 final as (
