@@ -93,6 +93,8 @@ def open_or_raise_churn_tasks(
             where t.tenant_id = c.tenant_id and t.client_id = c.client_id
               and t.task_type = any(%(churn_types)s) and t.status = any(%(open_statuses)s)
         )
+        -- The predicate is migration 009's index predicate, literally: PostgreSQL infers the
+        -- partial unique index from it (OPEN_STATUSES as a parameter would not match).
         on conflict (tenant_id, client_id, task_type)
             where status in ('PENDING', 'ASSIGNED', 'IN_PROGRESS') do nothing
         """

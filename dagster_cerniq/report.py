@@ -6,9 +6,11 @@ from uuid import UUID
 
 import psycopg
 
+from dagster_cerniq.hitl import OPEN_STATUSES
+
 
 def pipeline_report(conn: psycopg.Connection, tenant_id: UUID) -> list[str]:
-    params = {"t": tenant_id}
+    params = {"t": tenant_id, "open_statuses": list(OPEN_STATUSES)}
 
     def pairs(query: str) -> str:
         rows = conn.execute(query, params).fetchall()
@@ -42,7 +44,7 @@ def pipeline_report(conn: psycopg.Connection, tenant_id: UUID) -> list[str]:
         ),
         "Open HITL tasks: " + pairs(
             "select task_type || ' ' || priority, count(*) from gold_hitl_tasks_e5 "
-            "where tenant_id = %(t)s and status in ('PENDING', 'ASSIGNED', 'IN_PROGRESS') "
+            "where tenant_id = %(t)s and status = any(%(open_statuses)s) "
             "group by 1 order by 2 desc"
         ),
         "NPS surveys scheduled by the pipeline: " + pairs(
