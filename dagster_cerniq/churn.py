@@ -222,8 +222,8 @@ def churn_factors(context: AssetExecutionContext, database: CerniqDatabase) -> M
         escalations = open_or_raise_churn_tasks(
             conn, scope, task_type="CHURN_ESCALATION", source_worker="churn:risk:escalate",
             candidates_sql="""
-                select f.tenant_id, f.client_id, f.risk_level, f.churn_score, f.hitl_priority,
-                       f.sla_hours, f.sla_warning_hours, f.strongest_signal_type,
+                select f.tenant_id, f.client_id, f.risk_level, f.churn_score,
+                       f.hitl_priority as priority, f.strongest_signal_type,
                        f.strongest_signal_evidence, f.factor_breakdown,
                        'Churn risk ' || f.risk_level || ' (score ' || f.churn_score || ')' as reason
                 from {scores} f

@@ -3,8 +3,9 @@
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
-from dagster_cerniq import analytics, churn, lifecycle, tenants
+from dagster_cerniq import analytics, churn, feedback, hitl, lifecycle, referrals, tenants
 from dagster_cerniq.dbt_project import cerniq_dbt_project, dbt_executable
+from dagster_cerniq.outbox import OutboxChannel
 from dagster_cerniq.resources import CerniqDatabase
 from dagster_cerniq.sentiment.asset import sentiment_analysis
 
@@ -17,12 +18,16 @@ defs = Definitions(
         churn.churn_signals,
         churn.churn_factors,
         lifecycle.state_transitions,
+        feedback.nps_surveys,
+        referrals.referral_requests,
+        hitl.hitl_tasks,
     ],
-    jobs=[tenants.nurturing_job],
+    jobs=[tenants.nurturing_job, hitl.hitl_sla_job],
     sensors=[tenants.tenant_partitions_sync, tenants.tenant_events_sensor],
-    schedules=[tenants.daily_evaluation],
+    schedules=[tenants.daily_evaluation, hitl.hitl_sla_every_15_minutes],
     resources={
         "dbt": DbtCliResource(project_dir=cerniq_dbt_project(), dbt_executable=dbt_executable()),
         "database": CerniqDatabase(),
+        "channel": OutboxChannel(),
     },
 )

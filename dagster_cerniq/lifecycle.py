@@ -1,12 +1,14 @@
 """Lifecycle write-back: states created at the first completed order with their order, NPS
-and referral mirrors and the POST_ORDER surveys (A1); transitions with their audit rows and
-follow-ups (A6)."""
+and referral mirrors, the POST_ORDER surveys and the onboarding sequence (A1); transitions with
+their audit rows and follow-ups (A6)."""
 
 from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, MetadataValue, asset
 from dagster_dbt import get_asset_key_for_model
 
 from dagster_cerniq.analytics import dbt_detection, dbt_evaluation
 from dagster_cerniq.hitl import open_or_raise_churn_tasks
+from dagster_cerniq.onboarding import advance_onboarding
+from dagster_cerniq.outbox import ChannelAdapter
 from dagster_cerniq.resources import CerniqDatabase
 from dagster_cerniq.tenants import tenant_partitions
 from dagster_cerniq.write_back import execute, write_back
@@ -105,14 +107,19 @@ SCHEDULE_SURVEYS = """
             "fct_client_nps",
             "fct_nps_surveys_due",
             "int_client_referrals",
+            "fct_onboarding_drips",
+            "fct_onboarding_progress",
         )
     ],
     description=(
         "A1: a state in ONBOARDING at a client's first completed order; order, NPS and "
-        "referral mirrors refreshed; one POST_ORDER NPS survey per completed order."
+        "referral mirrors refreshed; one POST_ORDER NPS survey per completed order; the "
+        "onboarding sequence scheduled, sent as due, and onboarding_completed_at set at its end."
     ),
 )
-def nurturing_state(context: AssetExecutionContext, database: CerniqDatabase) -> MaterializeResult:
+def nurturing_state(
+    context: AssetExecutionContext, database: CerniqDatabase, channel: ChannelAdapter
+) -> MaterializeResult:
     marts = {
         "metrics": "fct_client_order_metrics",
         "nps": "fct_client_nps",
@@ -123,6 +130,7 @@ def nurturing_state(context: AssetExecutionContext, database: CerniqDatabase) ->
         created = execute(conn, CREATE_STATES, scope, **marts)
         refreshed = execute(conn, REFRESH_MIRRORS, scope, **marts)
         surveys = execute(conn, SCHEDULE_SURVEYS, scope, **marts)
+        onboarding = advance_onboarding(conn, scope, channel)
         states = conn.execute(
             "select current_state::text, count(*) from gold_nurturing_state "
             "where tenant_id = any(%s::uuid[]) group by 1 order by 1",
@@ -133,6 +141,10 @@ def nurturing_state(context: AssetExecutionContext, database: CerniqDatabase) ->
             "states_created": created,
             "states_refreshed": refreshed,
             "nps_surveys_scheduled": surveys,
+            "onboarding_steps_scheduled": onboarding.steps_scheduled,
+            "onboarding_steps_sent": onboarding.steps_sent,
+            "onboarding_steps_skipped_or_cancelled": onboarding.steps_closed,
+            "onboardings_completed": onboarding.completed,
             "states": MetadataValue.json(dict(states)),
         }
     )
@@ -179,9 +191,9 @@ TRANSITIONED_TO = """
 """
 
 AT_RISK_TASK_CANDIDATES = f"""
-    select f.tenant_id, f.client_id, f.risk_level, f.churn_score, f.hitl_priority, f.sla_hours,
-           f.sla_warning_hours, f.strongest_signal_type, f.strongest_signal_evidence,
-           f.factor_breakdown, 'Entered AT_RISK: churn score ' || f.churn_score as reason
+    select f.tenant_id, f.client_id, f.risk_level, f.churn_score, f.hitl_priority as priority,
+           f.strongest_signal_type, f.strongest_signal_evidence, f.factor_breakdown,
+           'Entered AT_RISK: churn score ' || f.churn_score as reason
     from ({TRANSITIONED_TO.format(state="AT_RISK")}) moved
     join {{scores}} f on f.tenant_id = moved.tenant_id and f.client_id = moved.client_id
 """

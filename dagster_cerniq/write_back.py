@@ -78,3 +78,10 @@ def execute(conn: psycopg.Connection, statement: str, scope: RunScope, **marts: 
     """Run a write-back statement whose {placeholders} name dbt marts; return rows affected."""
     query = sql.SQL(statement).format(**{key: mart(name) for key, name in marts.items()})
     return conn.execute(query, scope.params).rowcount
+
+
+def count(conn: psycopg.Connection, statement: str, scope: RunScope, **marts: str) -> int:
+    """Run a write-back statement that ends in `select count(*) ...`; return that count."""
+    query = sql.SQL(statement).format(**{key: mart(name) for key, name in marts.items()})
+    (rows,) = conn.execute(query, scope.params).fetchone()
+    return rows

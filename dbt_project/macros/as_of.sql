@@ -49,3 +49,24 @@
     and {{ delivered_column }} is not null
     and {{ seen_as_of(delivered_column) }})
 {%- endmacro %}
+
+{#- NPS category of a 0-10 score (SPEC §3). -#}
+{% macro nps_category(score_column) -%}
+    case
+        when {{ score_column }} >= {{ var('nps_promoter_min') }} then 'PROMOTER'
+        when {{ score_column }} >= {{ var('nps_passive_min') }} then 'PASSIVE'
+        else 'DETRACTOR'
+    end
+{%- endmacro %}
+
+{#- Rows this pipeline stamps with a run's logical time (sent_at of surveys, referral
+    requests) belong to that run's as-of date: the end of day D (D + 1 00:00 UTC) is day D.
+    Stamped by this run or an earlier one: -#}
+{% macro stamped_by_logical_time(timestamp_column) -%}
+    ({{ timestamp_column }} <= {{ logical_time() }})
+{%- endmacro %}
+
+{#- Whole days from the as-of date of the run that stamped a row to this run's as-of date. -#}
+{% macro days_since_stamp(timestamp_column) -%}
+    ({{ as_of_date() }} - {{ utc_date('(' ~ timestamp_column ~ " - interval '1 microsecond')") }})
+{%- endmacro %}

@@ -184,8 +184,6 @@ final as (
         or (band.escalation = 'ON_ENTRY' and scored.stored_at_risk_since is null) as needs_escalation,
         band.is_at_risk and scored.stored_at_risk_since is null as is_newly_at_risk,
         band.hitl_priority,
-        band.sla_hours,
-        band.sla_hours * {{ var('sla_warning_ratio') }} as sla_warning_hours,
         scored.factor_breakdown,
         scored.active_signal_count,
         scored.strongest_signal_type,
@@ -198,8 +196,7 @@ final as (
             bands.risk_level,
             bands.is_at_risk,
             bands.escalation,
-            bands.hitl_priority,
-            bands.sla_hours
+            bands.hitl_priority
         from bands
         where bands.min_score <= scored.churn_score
         order by bands.min_score desc

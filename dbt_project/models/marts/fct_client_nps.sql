@@ -45,11 +45,7 @@ final as (
         latest_nps_score,
         last_responded_at,
         previous_nps_score,
-        case
-            when latest_nps_score >= {{ var('nps_promoter_min') }} then 'PROMOTER'
-            when latest_nps_score >= {{ var('nps_passive_min') }} then 'PASSIVE'
-            else 'DETRACTOR'
-        end as nps_category,
+        {{ nps_category('latest_nps_score') }} as nps_category,
         case
             when previous_nps_score is null then null
             when latest_nps_score < previous_nps_score then 'DECLINING'

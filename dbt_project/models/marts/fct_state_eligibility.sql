@@ -47,12 +47,9 @@ facts as (
         coalesce(referrals.successful_referrals, 0) as successful_referrals,
         states.nurturing_state_id is null as is_new_state,
         coalesce(states.state_changed_at < {{ logical_time() }}, false) as is_evaluated,
-        coalesce(
-            states.onboarding_completed_at is not null
-            and {{ seen_as_of('states.onboarding_completed_at') }}
-            or {{ days_before_as_of('states.onboarding_started_at') }} >= {{ var('onboarding_days') }},
-            false
-        ) as is_onboarding_complete,
+        -- Set by the onboarding sequence when its last step is due (fct_onboarding_drips).
+        coalesce({{ seen_as_of('states.onboarding_completed_at') }}, false)
+            as is_onboarding_complete,
         coalesce(client_orders.last_order_at > states.state_changed_at, false)
             as has_order_since_state_change
     from client_orders

@@ -9,10 +9,12 @@ renamed as (
         client_id,
         order_id,
         survey_type,
+        status as survey_status,
         scheduled_at,
         sent_at,
         responded_at,
-        score as nps_score
+        score as nps_score,
+        nps_category as stored_nps_category
     from source
 )
 
