@@ -1,7 +1,8 @@
 """onboarding:sequence:start - the onboarding content sequence of each ONBOARDING client, from
-the dbt marts fct_onboarding_drips and fct_onboarding_progress: steps written to gold_content_drips (each with its
-gold_nurturing_actions row), due steps sent through the channel or skipped when too late, and
-onboarding_completed_at set when the last step is due - which the state machine reads.
+the dbt marts fct_onboarding_drips and fct_onboarding_progress: steps written to
+gold_content_drips (each with its gold_nurturing_actions row), due steps sent through the
+channel or skipped when too late, and onboarding_completed_at set when the sequence ends -
+which the state machine reads.
 
 Part of the nurturing_state step (A1 queues the sequence when it creates the state), so the
 completion is stored before this run's state eligibility is computed."""

@@ -19,7 +19,7 @@ final as (
         policy.sla_hours * policy.warning_ratio as sla_warning_hours
     from tenants
     inner join policy
-        on policy.tenant_id = tenants.tenant_id or policy.tenant_id is null
+        on tenants.tenant_id = policy.tenant_id or policy.tenant_id is null
     order by tenants.tenant_id, policy.priority, policy.tenant_id nulls last
 )
 

@@ -22,7 +22,7 @@ final as (
         settings.escalation_roles
     from tenants
     inner join settings
-        on settings.tenant_id = tenants.tenant_id or settings.tenant_id is null
+        on tenants.tenant_id = settings.tenant_id or settings.tenant_id is null
     order by tenants.tenant_id, settings.tenant_id nulls last
 )
 

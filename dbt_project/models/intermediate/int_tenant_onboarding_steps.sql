@@ -30,7 +30,7 @@ final as (
         on tenants.tenant_id = own.tenant_id
     inner join steps
         on
-            steps.tenant_id = tenants.tenant_id
+            tenants.tenant_id = steps.tenant_id
             or (steps.tenant_id is null and own.tenant_id is null)
 )
 

@@ -31,7 +31,7 @@ final as (
                 'mentioned_at', mentions.mentioned_at,
                 'quote', mentions.context_text
             )
-            order by mentions.mentioned_at desc, mentions.competitor_mention_id
+            order by mentions.mentioned_at desc, mentions.competitor_mention_id asc
         ) as mentions
     from mentions
     left join clients

@@ -32,7 +32,7 @@ due as (
         survey_type,
         scheduled_at,
         row_number() over (
-            partition by tenant_id, client_id order by scheduled_at desc, nps_survey_id
+            partition by tenant_id, client_id order by scheduled_at desc, nps_survey_id asc
         ) as due_rank
     from surveys
     where survey_status = 'SCHEDULED' and {{ seen_as_of('scheduled_at') }}
