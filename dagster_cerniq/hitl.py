@@ -170,7 +170,8 @@ ASSIGN_TO_ACCOUNT_MANAGERS = """
 
 # The rest go one by one, oldest deadline first, to whoever of the tenant's active users has
 # the fewest open tasks at that moment: user u's k-th new task would bring its load to
-# open + k; the n cheapest such slots of a tenant take its n tasks, in order.
+# open + k; the n cheapest such slots of a tenant take its n tasks, in order. Users with an
+# escalation role come last, so that a breach has someone other than the assignee to go to.
 ASSIGN_TO_LEAST_LOADED = """
     with unassigned as (
         select id, tenant_id,
@@ -184,17 +185,19 @@ ASSIGN_TO_LEAST_LOADED = """
         select tenant_id, count(*) as tasks from unassigned group by tenant_id
     ),
     loads as (
-        select u.tenant_id, u.id as user_id, count(t.id) as open_tasks
+        select u.tenant_id, u.id as user_id, count(t.id) as open_tasks,
+               u.role = any(string_to_array(cfg.escalation_roles, ',')) as escalates
         from users u
+        join {settings} cfg on cfg.tenant_id = u.tenant_id
         left join gold_hitl_tasks_e5 t
             on t.assigned_to = u.id and t.status = any(%(open_statuses)s)
         where u.tenant_id = any(%(tenants)s::uuid[]) and u.is_active
-        group by u.tenant_id, u.id
+        group by u.tenant_id, u.id, cfg.escalation_roles
     ),
     slots as (
         select l.tenant_id, l.user_id,
                row_number() over (partition by l.tenant_id
-                                  order by l.open_tasks + k, l.user_id) as pick
+                                  order by l.escalates, l.open_tasks + k, l.user_id) as pick
         from loads l
         join tenant_counts n on n.tenant_id = l.tenant_id
         cross join lateral generate_series(1, n.tasks) as k
@@ -279,11 +282,14 @@ def run_hitl_clock(conn: psycopg.Connection, scope: RunScope) -> ClockChanges:
     params = scope_params(scope)
     closed = conn.execute(CLOSE_CLEARED_CHURN_TASKS, params).rowcount
     by_manager = conn.execute(ASSIGN_TO_ACCOUNT_MANAGERS, params).rowcount
-    by_load = conn.execute(ASSIGN_TO_LEAST_LOADED, params).rowcount
+    settings = mart("int_tenant_lifecycle_settings")
+    by_load = conn.execute(
+        sql.SQL(ASSIGN_TO_LEAST_LOADED).format(settings=settings), params
+    ).rowcount
     clocked = conn.execute(ADVANCE_SLA_CLOCK, params).fetchall()
     breached = [task_id for task_id, status in clocked if status == "BREACHED"]
     if breached:
-        escalate = sql.SQL(ESCALATE_BREACHES).format(settings=mart("int_tenant_lifecycle_settings"))
+        escalate = sql.SQL(ESCALATE_BREACHES).format(settings=settings)
         conn.execute(
             escalate,
             {**params, "breached": breached, "business_timezone": str(BUSINESS_TIMEZONE)},

@@ -42,19 +42,46 @@ def pipeline_report(conn: psycopg.Connection, tenant_id: UUID) -> list[str]:
             "where tenant_id = %(t)s and action_type = 'STATE_TRANSITION' "
             "group by 1 order by 2 desc"
         ),
-        "Open HITL tasks: " + pairs(
-            "select task_type || ' ' || priority, count(*) from gold_hitl_tasks_e5 "
-            "where tenant_id = %(t)s and status = any(%(open_statuses)s) "
+        "Follow-ups created:",
+        "  Onboarding content steps: " + pairs(
+            "select status, count(*) from gold_content_drips where tenant_id = %(t)s "
             "group by 1 order by 2 desc"
         ),
-        "NPS surveys scheduled by the pipeline: " + pairs(
-            "select status, count(*) from gold_nps_surveys where tenant_id = %(t)s "
-            "and nurturing_action_id is not null group by 1"
+        "  NPS surveys: " + pairs(
+            "select status || coalesce(' (' || skip_reason || ')', ''), count(*) "
+            "from gold_nps_surveys where tenant_id = %(t)s and nurturing_action_id is not null "
+            "group by 1 order by 2 desc"
         ),
-        "Win-back campaigns: " + pairs(
+        "  Messages in the outbox: " + pairs(
+            "select message_type, count(*) from cerniq_outbox where tenant_id = %(t)s "
+            "group by 1 order by 2 desc"
+        ),
+        "  Open HITL tasks (type, priority, SLA): " + pairs(
+            "select task_type || ' ' || priority || ' ' || sla_status, count(*) "
+            "from gold_hitl_tasks_e5 where tenant_id = %(t)s and status = any(%(open_statuses)s) "
+            "group by 1 order by 2 desc"
+        ),
+        "  HITL tasks escalated after an SLA breach: " + pairs(
+            "select coalesce(u.role, 'nobody to escalate to'), count(*) from gold_hitl_tasks_e5 t "
+            "left join users u on u.id = t.escalated_to where t.tenant_id = %(t)s "
+            "and t.sla_status = 'BREACHED' group by 1"
+        ),
+        "  HITL tasks closed because the risk cleared: " + pairs(
+            "select task_type, count(*) from gold_hitl_tasks_e5 where tenant_id = %(t)s "
+            "and resolution = 'AUTO_CLOSED_RISK_CLEARED' group by 1"
+        ),
+        "  Referral requests: " + pairs(
+            "select status, count(*) from gold_nurturing_actions where tenant_id = %(t)s "
+            "and action_type = 'REFERRAL_REQUEST' group by 1"
+        ),
+        "  Referrals: " + pairs(
+            "select status::text, count(*) from gold_referrals where tenant_id = %(t)s "
+            "group by 1 order by 2 desc"
+        ),
+        "  Win-back campaigns: " + pairs(
             "select status, count(*) from gold_winback_campaigns where tenant_id = %(t)s group by 1"
         ),
-        "KOL profiles: " + pairs(
+        "  KOL profiles: " + pairs(
             "select kol_tier, count(*) from gold_kol_profiles where tenant_id = %(t)s group by 1"
         ),
         "Top clients at risk, and why:",

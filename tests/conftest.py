@@ -89,12 +89,17 @@ def database_env(url: str) -> Iterator[None]:
 
 
 @contextmanager
-def generated(admin_url: str) -> Iterator[tuple[str, list[UUID]]]:
-    """A migrated database with two generated tenants; its Dagster storage dropped after."""
+def generated(
+    admin_url: str,
+    tenants: int = 2,
+    clients_per_tenant: int = 120,
+    as_of: dt.date = GENERATED_AS_OF,
+) -> Iterator[tuple[str, list[UUID]]]:
+    """A migrated database with generated tenants; its Dagster storage dropped after."""
     with new_database(admin_url) as url, database_env(url):
         migrations.apply_pending(url)
-        summary = generate(url, tenants=2, clients_per_tenant=120, seed=5, as_of=GENERATED_AS_OF,
-                           progress=False)  # fmt: skip
+        summary = generate(url, tenants=tenants, clients_per_tenant=clients_per_tenant, seed=5,
+                           as_of=as_of, progress=False)  # fmt: skip
         try:
             yield url, summary.tenant_ids
         finally:
