@@ -87,7 +87,9 @@ CLOSE_UNSENDABLE = """
         where g.tenant_id = any(%(tenants)s::uuid[]) and g.status = 'SCHEDULED'
           and s.tenant_id = g.tenant_id and s.client_id = g.client_id
           and (d.step_number is null or d.step_number = g.step_number)
-          and (s.current_state <> 'ONBOARDING' or (d.is_due and d.is_past_send_window))
+          -- No step row: the sequence ended before the send window (history).
+          and (s.current_state <> 'ONBOARDING' or d.step_number is null
+               or (d.is_due and d.is_past_send_window))
         returning g.nurturing_action_id, g.status
     ),
     actions as (

@@ -7,8 +7,8 @@ runs. Every date runs twice; the second run must change nothing.
   C - complaints and an overdue invoice: AT_RISK with one churn task (escalation and
       intervention never two), SLA BREACHED exactly at the deadline and escalated; after a new
       order, paid invoice and people's resolutions the risk clears and the task closes itself.
-  L - loyal: LOYAL_CLIENT, referral request, two converted referrals -> ADVOCATE with a KOL
-      profile; an open referral expires.
+  L - loyal: LOYAL_CLIENT and a referral request in the same run, two converted referrals ->
+      ADVOCATE with a KOL profile; an open referral expires.
   Z - dormant: AT_RISK -> CHURNED with a win-back campaign -> REACTIVATED by an order.
 """
 
@@ -21,9 +21,14 @@ from uuid import UUID
 
 import psycopg
 import pytest
+from dagster import build_schedule_context
 
-from dagster_cerniq.hitl import run_hitl_clock
+from dagster_cerniq.definitions import defs
+from dagster_cerniq.hitl import hitl_sla_every_15_minutes, hitl_sla_job, run_hitl_clock
+from dagster_cerniq.instance import cerniq_instance
 from dagster_cerniq.pipeline import run_pipeline
+from dagster_cerniq.run_dates import AS_OF_TAG
+from dagster_cerniq.tenants import run_tags
 from dagster_cerniq.write_back import RunScope
 from tests.conftest import generated
 from tests.fingerprints import fingerprint
@@ -357,18 +362,18 @@ def test_sla_clock_boundaries(walk: Walk) -> None:
 
 def test_loyal_client_becomes_advocate_with_kol_profile(walk: Walk) -> None:
     assert state(walk, 14, "L")[0] == "LOYAL_CLIENT"
-    assert rows(walk, 14, "actions", "L") == [("REFERRAL_ELIGIBILITY_CHECK", "PENDING", None)]
-    assert rows(walk, 15, "actions", "L") == [
+    # The run that makes L loyal checks its eligibility and asks it for a referral.
+    assert rows(walk, 14, "actions", "L") == [
         ("REFERRAL_ELIGIBILITY_CHECK", "COMPLETED", "ELIGIBLE"),
         ("REFERRAL_REQUEST", "SENT", None),
     ]
-    assert ("REFERRAL_REQUEST", "EMAIL") in rows(walk, 15, "outbox", "L")
+    assert ("REFERRAL_REQUEST", "EMAIL") in rows(walk, 14, "outbox", "L")
     current, _, _, _, referrals, is_advocate, kol_score = state(walk, 21, "L")
     assert (current, referrals, is_advocate) == ("ADVOCATE", 2, True)
     (profile,) = rows(walk, 21, "kol", "L")
     assert kol_score == profile[0] and 0 < kol_score <= 100
-    # Asked on day 15: not again within 90 days.
-    assert rows(walk, 30, "actions", "L") == rows(walk, 15, "actions", "L")
+    # Asked on day 14: not again within 90 days.
+    assert rows(walk, 30, "actions", "L") == rows(walk, 14, "actions", "L")
     assert walk.after[21]["referrals"] == [("CONVERTED", None), ("CONVERTED", None),
                                            ("EXPIRED", "EXPIRES_AT_PASSED")]  # fmt: skip
 
@@ -401,3 +406,29 @@ def test_competitor_mentions_per_month_with_clients_and_quotes(walk: Walk) -> No
     (march,) = [row for row in mart if row[:2] == (dt.date(2026, 3, 1), "agrorival")]
     (quote,) = [m for m in march[4] if m["client_id"] == str(walk.clients["C"])]
     assert quote["quote"].startswith("Prețurile sunt prea mari") and quote["company_name"]
+
+
+def test_sla_clock_job_runs_alone_every_15_minutes(walk: Walk) -> None:
+    """The hitl_sla_clock job (no dbt) as the 15-minute schedule starts it: as of today, every
+    open task's deadline (March 2026) has passed, so each one ends BREACHED."""
+    instance = cerniq_instance(walk.url)
+    tick = dt.datetime(2026, 11, 23, 10, 15, tzinfo=dt.UTC)
+    request = hitl_sla_every_15_minutes(
+        build_schedule_context(instance=instance, scheduled_execution_time=tick)
+    )
+    assert request.tags[AS_OF_TAG] == "2026-11-23"
+    assert request.run_key == "hitl-sla:2026-11-23T12:15:00+02:00"
+    job = defs.resolve_job_def(hitl_sla_job.name)
+    assert [node.name for node in job.graph.nodes] == ["hitl_tasks"]
+    result = job.execute_in_process(
+        instance=instance,
+        tags=run_tags(str(walk.tenant), str(walk.tenant), request.tags[AS_OF_TAG]),
+    )
+    assert result.success
+    with psycopg.connect(walk.url) as conn:
+        open_by_sla = conn.execute(
+            "select sla_status, count(*) from gold_hitl_tasks_e5 where tenant_id = %s "
+            "and status in ('PENDING', 'ASSIGNED', 'IN_PROGRESS') group by 1",
+            (walk.tenant,),
+        ).fetchall()
+    assert dict(open_by_sla).keys() == {"BREACHED"}

@@ -1,13 +1,21 @@
 {{ config(indexes=[{'columns': ['tenant_id', 'client_id'], 'unique': true}]) }}
 
--- referral:eligibility:check - LOYAL_CLIENT and ADVOCATE clients (as the last run left them)
--- and whether they may be asked for a referral now: never asked, or last asked at least the
--- tenant's referral_request_interval_days before the as-of date.
-with states as (
-    select * from {{ ref('stg_nurturing__nurturing_state') }}
-    where
-        {{ tenant_filter('tenant_id') }}
-        and current_state in ('LOYAL_CLIENT', 'ADVOCATE')
+-- referral:eligibility:check - LOYAL_CLIENT and ADVOCATE clients (as this run's transitions
+-- leave them) and whether they may be asked for a referral now: never asked, or last asked at
+-- least the tenant's referral_request_interval_days before the as-of date.
+with eligibility as (
+    select * from {{ ref('fct_state_eligibility') }}
+    where {{ tenant_filter('tenant_id') }}
+),
+
+states as (
+    select
+        tenant_id,
+        client_id,
+        nurturing_state_id,
+        coalesce(proposed_state, current_state) as current_state
+    from eligibility
+    where coalesce(proposed_state, current_state) in ('LOYAL_CLIENT', 'ADVOCATE')
 ),
 
 actions as (
