@@ -13,9 +13,11 @@ import pytest
 from benchmarks import report
 from benchmarks.run import SCALES, Options, benchmark_scale
 
-# Three as-of dates take states from ONBOARDING through NURTURING_ACTIVE to AT_RISK and
-# LOYAL_CLIENT; the benchmark's default of four adds CHURNED and ADVOCATE but a minute more.
-RUNS = 3
+# Two as-of dates (a cold run, then one a week later that moves ONBOARDING states on, with
+# signals, scores and escalations in both) keep the test within a few minutes: each pipeline run
+# has about a minute of fixed cost. The command's default of four dates also takes states to
+# AT_RISK, LOYAL_CLIENT, CHURNED and ADVOCATE.
+RUNS = 2
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +27,9 @@ def small(admin_url: str):
 
 
 def test_pipeline_and_baseline_end_in_the_same_states(small) -> None:
-    different = {check.name: check.examples for check in small.checks if not check.matches}
+    different = {
+        check.name: check.examples for check in small.checks if check.strict and not check.matches
+    }
     assert not different
 
 
@@ -35,6 +39,7 @@ def test_the_runs_exercise_transitions_signals_and_escalations(small) -> None:
     assert rows["transitions"] > 0
     assert rows["churn signals"] > 0
     assert rows["churn HITL tasks"] > 0
+    assert rows["POST_ORDER surveys scheduled"] > 0
 
 
 def test_every_contender_is_measured(small) -> None:
