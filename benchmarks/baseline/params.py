@@ -93,45 +93,26 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(file))
 
 
-def _exists(name: str) -> bool:
-    return (DBT_PROJECT_DIR / "seeds" / f"{name}.csv").exists()
-
-
 def _default_rows(name: str) -> list[dict[str, str]]:
     """The rows that apply to every tenant (blank tenant_id) of a per-tenant seed."""
     return [row for row in _rows(name) if not row.get("tenant_id")]
 
 
-def _task_slas(bands: list[RiskBand], variables: dict[str, object]) -> dict[str, TaskSla]:
-    """SLAs from seeds/hitl_sla_policy.csv when the project has it (default rows), else from
-    the sla_hours of the risk bands with the var sla_warning_ratio, ranked as the bands are."""
-    if _exists("hitl_sla_policy"):
-        return {
-            row["priority"]: TaskSla(
-                sla_hours=_decimal(row["sla_hours"]),
-                warning_hours=_decimal(row["sla_hours"]) * _decimal(row["warning_ratio"]),
-                rank=_decimal(row["priority_rank"]),
-            )
-            for row in _default_rows("hitl_sla_policy")
-        }
-    hours = {row["hitl_priority"]: _decimal(row["sla_hours"]) for row in _rows("churn_risk_bands")}
-    ratio = _decimal(variables["sla_warning_ratio"])
+def _task_slas() -> dict[str, TaskSla]:
+    """SLAs of HITL tasks by priority: the default rows of seeds/hitl_sla_policy.csv."""
     return {
-        band.hitl_priority: TaskSla(
-            sla_hours=hours[band.hitl_priority],
-            warning_hours=hours[band.hitl_priority] * ratio,
-            rank=band.min_score,
+        row["priority"]: TaskSla(
+            sla_hours=_decimal(row["sla_hours"]),
+            warning_hours=_decimal(row["sla_hours"]) * _decimal(row["warning_ratio"]),
+            rank=_decimal(row["priority_rank"]),
         )
-        for band in bands
+        for row in _default_rows("hitl_sla_policy")
     }
 
 
-def _onboarding_days(variables: dict[str, object]) -> int:
-    """The length of the default onboarding sequence (its last step's day offset) when the
-    project has seeds/onboarding_sequence_steps.csv, else the var onboarding_days."""
-    if _exists("onboarding_sequence_steps"):
-        return max(int(row["day_offset"]) for row in _default_rows("onboarding_sequence_steps"))
-    return int(variables["onboarding_days"])
+def _onboarding_days() -> int:
+    """The length of the default onboarding sequence: its last step's day offset."""
+    return max(int(row["day_offset"]) for row in _default_rows("onboarding_sequence_steps"))
 
 
 def load_parameters() -> Parameters:
@@ -180,8 +161,8 @@ def load_parameters() -> Parameters:
     return Parameters(
         rules=rules,
         bands=bands,
-        sla=_task_slas(bands, variables),
+        sla=_task_slas(),
         winback_steps=steps,
-        onboarding_days=_onboarding_days(variables),
+        onboarding_days=_onboarding_days(),
         vars=variables,
     )
