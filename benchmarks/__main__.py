@@ -68,6 +68,11 @@ def main() -> None:
         help="last day of the generated data",
     )
     parser.add_argument("--keep-databases", action="store_true")
+    parser.add_argument(
+        "--source-database",
+        help="copy this dataset (kept by an earlier run with the same --seed and dates) "
+        "instead of generating one",
+    )
     args = parser.parse_args()
     if args.runs < 2:
         parser.error("--runs must be at least 2 (a cold run and an incremental one)")
@@ -78,6 +83,7 @@ def main() -> None:
         step_days=args.step_days,
         baseline_tenants=args.baseline_tenants,
         keep_databases=args.keep_databases,
+        source_database=args.source_database,
     )
     command = "python -m benchmarks " + " ".join(sys.argv[1:])
     path = args.json or RESULTS_DIR / f"{args.scale}.json"

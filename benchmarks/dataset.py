@@ -142,6 +142,18 @@ def build_dataset(
     )
 
 
+def existing_dataset(admin_url: str, name: str) -> Dataset:
+    """A dataset an earlier `--keep-databases` run built (same seed and dates): only read and
+    copied, never changed or dropped."""
+    url = database_url(admin_url, name)
+    with psycopg.connect(url) as conn:
+        tenant_ids = [tenant_id for (tenant_id,) in conn.execute("select id from tenants")]
+        (clients,) = conn.execute("select count(*) from gold_clients").fetchone()
+    if not tenant_ids:
+        raise ValueError(f"database {name} holds no tenants: not a benchmark dataset")
+    return Dataset(url=url, tenant_ids=sorted(tenant_ids), clients=clients, build_seconds=0.0)
+
+
 def analyse_messages(url: str, since: dt.datetime, before: dt.datetime) -> int:
     """Analyse the inbound messages sent from `since` to `before`, as the sentiment asset does
     (offline analyzer), on all cores; returns the number analysed."""

@@ -168,12 +168,16 @@ def scale_report(result: ScaleResult) -> str:
             f"tenants is EXTRAPOLATED linearly (x {result.clients / result.baseline_clients:.1f}),"
             " and pipeline and baseline are compared on those tenants."
         )
+    built = (
+        f"data generated and messages analysed in {result.build_seconds:.0f} s"
+        if result.build_seconds
+        else "data copied from a dataset an earlier run built"
+    )
     return "\n\n".join(
         [
             f"Scale {result.scale.name}: {result.tenants} tenants x "
             f"{result.scale.clients_per_tenant:,} clients, as-of dates "
-            f"{', '.join(result.options['as_of_dates'])} (data generated and messages analysed "
-            f"in {result.build_seconds:.0f} s).{sample}",
+            f"{', '.join(result.options['as_of_dates'])} ({built}).{sample}",
             runs_table(result),
             "Where the pipeline's time goes:\n" + profile_table(result.records),
             "Where pipeline and baseline end:\n" + checks_table(result),

@@ -72,6 +72,8 @@ class Options:
     runs: int = 4
     step_days: int = 7
     baseline_tenants: int | None = None  # overrides the scale's
+    # An existing dataset to copy instead of generating one (kept by an earlier run).
+    source_database: str | None = None
     database_prefix: str = "benchmark"
     keep_databases: bool = False
     log: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr))
@@ -240,14 +242,20 @@ def benchmark_scale(admin_url: str, scale: Scale, options: Options) -> ScaleResu
     server = measure.server_pid(admin_url)
     created: list[str] = []
     try:
-        options.log(f"{scale.name}: generating {scale.tenants} x {scale.clients_per_tenant}")
-        started = time.perf_counter()
-        created.append(f"{prefix}_source")
-        data = dataset.build_dataset(
-            admin_url, created[-1], scale.tenants, scale.clients_per_tenant, options.seed,
-            options.generated_as_of, options.analysed_from(dates[0]),
-        )  # fmt: skip
-        options.log(f"  data ready in {time.perf_counter() - started:.0f} s")
+        if options.source_database:
+            source = options.source_database
+            data = dataset.existing_dataset(admin_url, source)
+            options.log(f"{scale.name}: copying {source} ({data.clients} clients)")
+        else:
+            options.log(f"{scale.name}: generating {scale.tenants} x {scale.clients_per_tenant}")
+            started = time.perf_counter()
+            source = f"{prefix}_source"
+            created.append(source)
+            data = dataset.build_dataset(
+                admin_url, source, scale.tenants, scale.clients_per_tenant, options.seed,
+                options.generated_as_of, options.analysed_from(dates[0]),
+            )  # fmt: skip
+            options.log(f"  data ready in {time.perf_counter() - started:.0f} s")
         sample_size = options.baseline_tenants or scale.baseline_tenants or len(data.tenant_ids)
         sample = data.tenant_ids[:sample_size]
         sample_clients = _count(
@@ -258,7 +266,7 @@ def benchmark_scale(admin_url: str, scale: Scale, options: Options) -> ScaleResu
         urls = {}
         for contender in ("pipeline", "baseline"):
             created.append(f"{prefix}_{contender}")
-            urls[contender] = dataset.clone(admin_url, created[0], created[-1])
+            urls[contender] = dataset.clone(admin_url, source, created[-1])
         records = run_pipeline_sequence(
             urls["pipeline"], dates, data.tenant_ids, server, options
         )  # fmt: skip

@@ -11,7 +11,16 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from dagster import AssetExecutionContext, BackfillPolicy
+from dagster import (
+    AssetExecutionContext,
+    AssetSelection,
+    BackfillPolicy,
+    DefaultScheduleStatus,
+    RunRequest,
+    ScheduleEvaluationContext,
+    define_asset_job,
+    schedule,
+)
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -21,6 +30,7 @@ from dagster_dbt import (
 
 from dagster_cerniq.dbt_project import cerniq_dbt_project, dbt_env, dbt_vars
 from dagster_cerniq.resources import CerniqDatabase
+from dagster_cerniq.run_dates import AS_OF_TAG, BUSINESS_TIMEZONE
 from dagster_cerniq.tenants import tenant_partitions
 from dagster_cerniq.write_back import run_scope
 
@@ -49,14 +59,22 @@ def _profile_environment(values: Mapping[str, str]) -> Iterator[None]:
 
 def _build(context: AssetExecutionContext, dbt: DbtCliResource, database: CerniqDatabase):
     scope = run_scope(context)
-    variables = dbt_vars(scope.tenant_ids, scope.as_of, scope.logical_time)
+    # A run over every tenant partition selects no tenant in dbt and rebuilds the per-tenant
+    # tables whole (--full-refresh: one CREATE TABLE AS each, indexes built after) instead of
+    # filtering by a list of every tenant and rewriting each table's rows through a temp table.
+    every_tenant = set(context.instance.get_dynamic_partitions(tenant_partitions.name))
+    covers_all = not scope.tenant_ids or every_tenant <= set(scope.tenant_ids)
+    selected = [] if covers_all else scope.tenant_ids
+    variables = dbt_vars(selected, scope.as_of, scope.logical_time)
     context.log.info(
-        f"dbt build for {len(variables['tenant_ids'])} tenant(s) as of {variables['as_of']}"
+        f"dbt build for {len(selected) or 'every'} tenant(s) as of {variables['as_of']}"
     )
     url = database.conninfo()
     with database.transaction() as lock_conn, _profile_environment(dbt_env(url)):
         lock_conn.execute("select pg_advisory_xact_lock(%s)", (DBT_ADVISORY_LOCK_KEY,))
         args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(variables)]
+        if not selected:
+            args.append("--full-refresh")
         yield from dbt.cli(args, context=context).stream()
 
 
@@ -84,3 +102,29 @@ def dbt_detection(context: AssetExecutionContext, dbt: DbtCliResource, database:
 )
 def dbt_evaluation(context: AssetExecutionContext, dbt: DbtCliResource, database: CerniqDatabase):
     yield from _build(context, dbt, database)
+
+
+dbt_data_tests_job = define_asset_job(
+    "dbt_data_tests",
+    selection=AssetSelection.all_asset_checks(),
+    description=(
+        "The dbt data tests (keys, uniqueness, accepted values) as asset checks, over whole "
+        "tables: every tenant's rows and the shared source views."
+    ),
+)
+
+
+@schedule(
+    name="dbt_data_tests_daily",
+    job=dbt_data_tests_job,
+    cron_schedule="0 4 * * *",
+    execution_timezone=str(BUSINESS_TIMEZONE),
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="The dbt data tests over every tenant, daily at 04:00, after the evaluation.",
+)
+def dbt_data_tests_daily(context: ScheduleEvaluationContext):
+    tick = context.scheduled_execution_time.astimezone(BUSINESS_TIMEZONE)
+    return RunRequest(
+        run_key=f"dbt-data-tests:{tick.isoformat()}",
+        tags={AS_OF_TAG: tick.date().isoformat()},
+    )

@@ -22,9 +22,13 @@ defs = Definitions(
         referrals.referral_requests,
         hitl.hitl_tasks,
     ],
-    jobs=[tenants.nurturing_job, hitl.hitl_sla_job],
+    jobs=[tenants.nurturing_job, hitl.hitl_sla_job, analytics.dbt_data_tests_job],
     sensors=[tenants.tenant_partitions_sync, tenants.tenant_events_sensor],
-    schedules=[tenants.daily_evaluation, hitl.hitl_sla_every_15_minutes],
+    schedules=[
+        tenants.daily_evaluation,
+        hitl.hitl_sla_every_15_minutes,
+        analytics.dbt_data_tests_daily,
+    ],
     resources={
         "dbt": DbtCliResource(project_dir=cerniq_dbt_project(), dbt_executable=dbt_executable()),
         "database": CerniqDatabase(),

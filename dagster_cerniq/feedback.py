@@ -14,7 +14,7 @@ from dagster_cerniq.hitl import SLA_DEADLINES, SLA_POLICY_JOIN
 from dagster_cerniq.outbox import ChannelAdapter
 from dagster_cerniq.resources import CerniqDatabase
 from dagster_cerniq.tenants import tenant_partitions
-from dagster_cerniq.write_back import count, mart, write_back
+from dagster_cerniq.write_back import count, mart, stage, write_back
 
 SURVEYS_TO_SEND = """
     select s.tenant_id, s.client_id, s.channel, 'NPS_SURVEY' as message_type,
@@ -73,17 +73,18 @@ RECORD_ANSWERS = """
 """
 
 # One follow-up per detractor answer, ever (entity = the survey); at most one open per client.
+DETRACTORS_WITHOUT_FOLLOWUP = """
+    select a.tenant_id, a.client_id, a.nps_survey_id, a.nps_score, a.responded_at,
+           a.followup_priority as priority, s.comment
+    from {answers} a
+    join gold_nps_surveys s on s.id = a.nps_survey_id
+    where a.tenant_id = any(%(tenants)s::uuid[]) and a.needs_followup
+      and not exists (
+          select 1 from gold_hitl_tasks_e5 t
+          where t.entity_type = 'NPS_SURVEY' and t.entity_id = a.nps_survey_id)
+"""
+
 OPEN_DETRACTOR_FOLLOWUPS = """
-    with candidates as (
-        select a.tenant_id, a.client_id, a.nps_survey_id, a.nps_score, a.responded_at,
-               a.followup_priority as priority, s.comment
-        from {answers} a
-        join gold_nps_surveys s on s.id = a.nps_survey_id
-        where a.tenant_id = any(%(tenants)s::uuid[]) and a.needs_followup
-          and not exists (
-              select 1 from gold_hitl_tasks_e5 t
-              where t.entity_type = 'NPS_SURVEY' and t.entity_id = a.nps_survey_id)
-    )
     insert into gold_hitl_tasks_e5 (
         tenant_id, task_type, priority, sla_deadline, sla_warning_at, sla_status, client_id,
         entity_type, entity_id, context, status, correlation_id, source_worker)
@@ -93,7 +94,7 @@ OPEN_DETRACTOR_FOLLOWUPS = """
                               'nps_score', c.nps_score, 'comment', c.comment,
                               'responded_at', c.responded_at, 'as_of', %(as_of)s::text),
            'PENDING', %(batch_id)s, 'feedback:nps:detractor'
-    from candidates c
+    from {candidates} c
     {policy_join}
     on conflict (tenant_id, client_id, task_type)
         where status in ('PENDING', 'ASSIGNED', 'IN_PROGRESS') do nothing
@@ -127,7 +128,13 @@ def nps_surveys(
         recorded = count(conn, RECORD_ANSWERS, scope, **marts)
         followups = conn.execute(
             sql.SQL(OPEN_DETRACTOR_FOLLOWUPS).format(
-                answers=mart("fct_nps_answers"),
+                candidates=stage(
+                    conn,
+                    "detractors_without_followup",
+                    DETRACTORS_WITHOUT_FOLLOWUP,
+                    scope.params,
+                    answers="fct_nps_answers",
+                ),
                 sla_deadlines=sql.SQL(SLA_DEADLINES),
                 policy_join=sql.SQL(SLA_POLICY_JOIN).format(
                     policy=mart("int_tenant_hitl_sla_policy"), candidate=sql.SQL("c")

@@ -15,9 +15,7 @@ from dagster import (
     DefaultScheduleStatus,
     MaterializeResult,
     MetadataValue,
-    RunRequest,
     ScheduleEvaluationContext,
-    SkipReason,
     asset,
     define_asset_job,
     schedule,
@@ -26,8 +24,8 @@ from psycopg import sql
 
 from dagster_cerniq.resources import CerniqDatabase
 from dagster_cerniq.run_dates import BUSINESS_TIMEZONE
-from dagster_cerniq.tenants import run_tags, tenant_partitions
-from dagster_cerniq.write_back import RunScope, mart, write_back
+from dagster_cerniq.tenants import every_tenant_run, tenant_partitions
+from dagster_cerniq.write_back import RunScope, mart, stage, write_back
 
 OPEN_STATUSES = ("PENDING", "ASSIGNED", "IN_PROGRESS")
 CHURN_TASK_TYPES = ("CHURN_INTERVENTION", "CHURN_ESCALATION")
@@ -70,11 +68,24 @@ def open_or_raise_churn_tasks(
     when it has none. Deadlines only ever move earlier.
     """
     params = {**scope_params(scope), "task_type": task_type, "source_worker": source_worker}
-    candidates = sql.SQL(candidates_sql).format(scores=mart("fct_churn_scores"))
+    # Whether the client has an open churn task is decided before anything is written.
+    candidates = stage(
+        conn,
+        "churn_task_candidates",
+        f"""
+        select c.*, exists (
+            select 1 from gold_hitl_tasks_e5 t
+            where t.tenant_id = c.tenant_id and t.client_id = c.client_id
+              and t.task_type = any(%(churn_types)s) and t.status = any(%(open_statuses)s)
+        ) as has_open_churn_task
+        from ({candidates_sql}) c
+        """,
+        params,
+        scores="fct_churn_scores",
+    )
     policy = mart("int_tenant_hitl_sla_policy")
     raise_query = sql.SQL(
         """
-        with candidates as ({candidates})
         update gold_hitl_tasks_e5 t set
             priority = c.priority,
             sla_deadline = least(t.sla_deadline,
@@ -85,7 +96,7 @@ def open_or_raise_churn_tasks(
             escalated_at = %(logical_time)s,
             escalation_reason = c.reason,
             updated_at = now()
-        from candidates c
+        from {candidates} c
         {policy_join}
         join {policy} old on old.tenant_id = c.tenant_id
         where t.tenant_id = c.tenant_id and t.client_id = c.client_id
@@ -99,7 +110,6 @@ def open_or_raise_churn_tasks(
     )
     open_query = sql.SQL(
         """
-        with candidates as ({candidates})
         insert into gold_hitl_tasks_e5 (
             tenant_id, task_type, priority, sla_deadline, sla_warning_at, sla_status,
             client_id, entity_type, entity_id, context, status, correlation_id, source_worker,
@@ -113,13 +123,9 @@ def open_or_raise_churn_tasks(
                 'strongest_signal_evidence', c.strongest_signal_evidence,
                 'factor_breakdown', c.factor_breakdown, 'as_of', %(as_of)s::text),
             'PENDING', %(batch_id)s, %(source_worker)s, now(), now()
-        from candidates c
+        from {candidates} c
         {policy_join}
-        where not exists (
-            select 1 from gold_hitl_tasks_e5 t
-            where t.tenant_id = c.tenant_id and t.client_id = c.client_id
-              and t.task_type = any(%(churn_types)s) and t.status = any(%(open_statuses)s)
-        )
+        where not c.has_open_churn_task
         -- The predicate is migration 009's index predicate, literally: PostgreSQL infers the
         -- partial unique index from it (OPEN_STATUSES as a parameter would not match).
         on conflict (tenant_id, client_id, task_type)
@@ -171,7 +177,9 @@ ASSIGN_TO_ACCOUNT_MANAGERS = """
 # The rest go one by one, oldest deadline first, to whoever of the tenant's active users has
 # the fewest open tasks at that moment: user u's k-th new task would bring its load to
 # open + k; the n cheapest such slots of a tenant take its n tasks, in order. Users with an
-# escalation role come last, so that a breach has someone other than the assignee to go to.
+# escalation role come last (only when the tenant has no one else), so that a breach has
+# someone other than the assignee to go to. A pool of m users holding S open tasks never rises
+# above ceil((S + n) / m) for n tasks, so no user needs slots beyond that level.
 ASSIGN_TO_LEAST_LOADED = """
     with unassigned as (
         select id, tenant_id,
@@ -194,13 +202,26 @@ ASSIGN_TO_LEAST_LOADED = """
         where u.tenant_id = any(%(tenants)s::uuid[]) and u.is_active
         group by u.tenant_id, u.id, cfg.escalation_roles
     ),
+    pools as (
+        select tenant_id, user_id, open_tasks, escalates,
+               bool_and(escalates) over (partition by tenant_id) as only_escalating
+        from loads
+    ),
+    pool_levels as (
+        select p.tenant_id, p.user_id, p.open_tasks,
+               ceil((sum(p.open_tasks) over w + n.tasks)::numeric / count(*) over w)::bigint
+                   as highest_level
+        from pools p
+        join tenant_counts n on n.tenant_id = p.tenant_id
+        where p.escalates = p.only_escalating
+        window w as (partition by p.tenant_id)
+    ),
     slots as (
         select l.tenant_id, l.user_id,
                row_number() over (partition by l.tenant_id
-                                  order by l.escalates, l.open_tasks + k, l.user_id) as pick
-        from loads l
-        join tenant_counts n on n.tenant_id = l.tenant_id
-        cross join lateral generate_series(1, n.tasks) as k
+                                  order by l.open_tasks + k, l.user_id) as pick
+        from pool_levels l
+        cross join lateral generate_series(1, l.highest_level - l.open_tasks) as k
     )
     update gold_hitl_tasks_e5 t set
         assigned_to = s.user_id,
@@ -233,14 +254,10 @@ ADVANCE_SLA_CLOCK = """
 """
 
 # A breach escalates once, when the clock reaches it, to the least-escalated-to active user of
-# the tenant with one of its escalation roles (lifecycle_settings), other than the assignee.
+# the tenant with one of its escalation roles (lifecycle_settings), other than the assignee:
+# loads as they were before this statement, one aggregate for every breach (set-based).
 ESCALATE_BREACHES = """
-    with breached as (
-        select t.id, t.tenant_id, t.assigned_to, t.sla_deadline, t.status
-        from gold_hitl_tasks_e5 t
-        where t.id = any(%(breached)s::uuid[])
-    ),
-    escalation_load as (
+    with escalation_load as materialized (
         select u.tenant_id, u.id as user_id, count(t.id) as open_escalations
         from users u
         join {settings} cfg on cfg.tenant_id = u.tenant_id
@@ -249,22 +266,26 @@ ESCALATE_BREACHES = """
         where u.tenant_id = any(%(tenants)s::uuid[]) and u.is_active
           and u.role = any(string_to_array(cfg.escalation_roles, ','))
         group by u.tenant_id, u.id
+    ),
+    escalations as (
+        select distinct on (b.id)
+            b.id, b.sla_deadline, b.status, l.user_id as escalated_to
+        from gold_hitl_tasks_e5 b
+        left join escalation_load l
+            on l.tenant_id = b.tenant_id and l.user_id is distinct from b.assigned_to
+        where b.id = any(%(breached)s::uuid[])
+        order by b.id, l.open_escalations, l.user_id
     )
     update gold_hitl_tasks_e5 t set
         escalation_level = t.escalation_level + 1,
         escalated_at = %(logical_time)s,
-        escalated_to = (
-            select l.user_id from escalation_load l
-            where l.tenant_id = b.tenant_id and l.user_id is distinct from b.assigned_to
-            order by l.open_escalations, l.user_id
-            limit 1
-        ),
+        escalated_to = e.escalated_to,
         escalation_reason = 'SLA breached: deadline ' || to_char(
-            b.sla_deadline at time zone %(business_timezone)s, 'YYYY-MM-DD HH24:MI')
-            || ' (' || %(business_timezone)s || ') passed with the task ' || b.status,
+            e.sla_deadline at time zone %(business_timezone)s, 'YYYY-MM-DD HH24:MI')
+            || ' (' || %(business_timezone)s || ') passed with the task ' || e.status,
         updated_at = now()
-    from breached b
-    where t.id = b.id
+    from escalations e
+    where t.id = e.id
 """
 
 
@@ -353,11 +374,4 @@ hitl_sla_job = define_asset_job(
     description="Every tenant's HITL SLA clock, every 15 minutes, as one run.",
 )
 def hitl_sla_every_15_minutes(context: ScheduleEvaluationContext):
-    keys = context.instance.get_dynamic_partitions(tenant_partitions.name)
-    if not keys:
-        return SkipReason("no tenant partitions yet")
-    tick = context.scheduled_execution_time.astimezone(BUSINESS_TIMEZONE)
-    return RunRequest(
-        run_key=f"hitl-sla:{tick.isoformat()}",
-        tags=run_tags(keys[0], keys[-1], tick.date().isoformat()),
-    )
+    return every_tenant_run(context, "hitl-sla")

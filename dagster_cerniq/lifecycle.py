@@ -11,21 +11,32 @@ from dagster_cerniq.onboarding import advance_onboarding
 from dagster_cerniq.outbox import ChannelAdapter
 from dagster_cerniq.resources import CerniqDatabase
 from dagster_cerniq.tenants import tenant_partitions
-from dagster_cerniq.write_back import execute, write_back
+from dagster_cerniq.write_back import execute, stage, write_back
 
 # SPEC §4: creation is not a transition; the state starts at the first completed delivery.
+# New states get their NPS and referral mirrors and, when the onboarding sequence has already
+# run out, its completion (onboarding.COMPLETE_ONBOARDING's rule) here too, so that a first
+# load writes each state once instead of inserting and then updating a million rows.
 CREATE_STATES = """
     insert into gold_nurturing_state (
         tenant_id, client_id, current_state, state_changed_at, onboarding_started_at,
         first_order_at, last_order_at, total_orders, total_revenue, average_order_value,
-        order_frequency_days, days_since_last_order, assigned_account_manager)
+        order_frequency_days, days_since_last_order, assigned_account_manager,
+        nps_score, nps_category, satisfaction_trend, last_nps_survey_at, referral_count,
+        successful_referrals, onboarding_completed_at)
     select
         m.tenant_id, m.client_id, 'ONBOARDING', %(logical_time)s, m.first_order_at,
         m.first_order_at, m.last_order_at, m.total_orders, m.total_revenue,
         m.average_order_value, m.order_frequency_days, m.days_since_last_order,
-        c.account_manager_id
+        c.account_manager_id,
+        n.latest_nps_score, n.nps_category, n.satisfaction_trend, n.last_responded_at,
+        coalesce(r.referral_count, 0), coalesce(r.successful_referrals, 0),
+        case when p.is_sequence_complete then p.sequence_ends_at end
     from {metrics} m
     join gold_clients c on c.id = m.client_id
+    left join {nps} n on n.tenant_id = m.tenant_id and n.client_id = m.client_id
+    left join {referrals} r on r.tenant_id = m.tenant_id and r.client_id = m.client_id
+    left join {progress} p on p.tenant_id = m.tenant_id and p.client_id = m.client_id
     where m.tenant_id = any(%(tenants)s::uuid[])
     on conflict (tenant_id, client_id) do nothing
 """
@@ -62,20 +73,21 @@ REFRESH_MIRRORS = """
            coalesce(r.referral_count, 0), coalesce(r.successful_referrals, 0))
 """
 
+SURVEYS_TO_SCHEDULE = """
+    select d.*, s.id as state_id, coalesce(s.preferred_channel, 'EMAIL') as channel,
+           gen_random_uuid() as survey_id, gen_random_uuid() as action_id
+    from {surveys_due} d
+    join gold_nurturing_state s on s.tenant_id = d.tenant_id and s.client_id = d.client_id
+    where d.tenant_id = any(%(tenants)s::uuid[])
+      and not exists (
+          select 1 from gold_nps_surveys n
+          where n.tenant_id = d.tenant_id and n.order_id = d.order_id
+            and n.survey_type = d.survey_type)
+"""
+
 # One statement: the action and its survey reference each other and land together.
 SCHEDULE_SURVEYS = """
-    with due as (
-        select d.*, s.id as state_id, coalesce(s.preferred_channel, 'EMAIL') as channel,
-               gen_random_uuid() as survey_id, gen_random_uuid() as action_id
-        from {surveys_due} d
-        join gold_nurturing_state s on s.tenant_id = d.tenant_id and s.client_id = d.client_id
-        where d.tenant_id = any(%(tenants)s::uuid[])
-          and not exists (
-              select 1 from gold_nps_surveys n
-              where n.tenant_id = d.tenant_id and n.order_id = d.order_id
-                and n.survey_type = d.survey_type)
-    ),
-    actions as (
+    with actions as (
         insert into gold_nurturing_actions (
             id, tenant_id, nurturing_state_id, client_id, action_type, action_category,
             trigger_type, trigger_event, trigger_data, channel, status, scheduled_at,
@@ -84,14 +96,14 @@ SCHEDULE_SURVEYS = """
                'ORDER_COMPLETED',
                jsonb_build_object('order_id', order_id, 'survey_type', survey_type),
                channel, 'SCHEDULED', scheduled_at, survey_id, %(batch_id)s
-        from due
+        from {due}
     )
     insert into gold_nps_surveys (
         id, tenant_id, client_id, nurturing_state_id, order_id, survey_type, channel, status,
         scheduled_at, nurturing_action_id)
     select survey_id, tenant_id, client_id, state_id, order_id, survey_type, channel,
            'SCHEDULED', scheduled_at, action_id
-    from due
+    from {due}
 """
 
 
@@ -125,11 +137,13 @@ def nurturing_state(
         "nps": "fct_client_nps",
         "referrals": "int_client_referrals",
         "surveys_due": "fct_nps_surveys_due",
+        "progress": "fct_onboarding_progress",
     }
     with write_back(context, database) as (conn, scope):
         created = execute(conn, CREATE_STATES, scope, **marts)
         refreshed = execute(conn, REFRESH_MIRRORS, scope, **marts)
-        surveys = execute(conn, SCHEDULE_SURVEYS, scope, **marts)
+        due = stage(conn, "surveys_to_schedule", SURVEYS_TO_SCHEDULE, scope.params, **marts)
+        surveys = execute(conn, SCHEDULE_SURVEYS, scope, due=due)
         onboarding = advance_onboarding(conn, scope, channel)
         states = conn.execute(
             "select current_state::text, count(*) from gold_nurturing_state "

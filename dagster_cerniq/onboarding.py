@@ -13,20 +13,22 @@ import psycopg
 from psycopg import sql
 
 from dagster_cerniq.outbox import ChannelAdapter
-from dagster_cerniq.write_back import RunScope, count, execute, mart
+from dagster_cerniq.write_back import RunScope, count, execute, mart, stage
 
-START_SEQUENCES = """
-    with steps as (
-        select d.*, s.id as state_id, gen_random_uuid() as drip_id, gen_random_uuid() as action_id
-        from {drips} d
-        join gold_nurturing_state s on s.tenant_id = d.tenant_id and s.client_id = d.client_id
-        where d.tenant_id = any(%(tenants)s::uuid[]) and s.current_state = 'ONBOARDING'
-          and not exists (
-              select 1 from gold_content_drips g
-              where g.tenant_id = d.tenant_id and g.client_id = d.client_id
-                and g.sequence_name = d.sequence_name and g.step_number = d.step_number)
-    ),
-    actions as (
+STEPS_TO_SCHEDULE = """
+    select d.*, s.id as state_id, gen_random_uuid() as drip_id, gen_random_uuid() as action_id
+    from {drips} d
+    join gold_nurturing_state s on s.tenant_id = d.tenant_id and s.client_id = d.client_id
+    where d.tenant_id = any(%(tenants)s::uuid[]) and s.current_state = 'ONBOARDING'
+      and not exists (
+          select 1 from gold_content_drips g
+          where g.tenant_id = d.tenant_id and g.client_id = d.client_id
+            and g.sequence_name = d.sequence_name and g.step_number = d.step_number)
+"""
+
+# One statement: the action and its drip reference each other and land together.
+SCHEDULE_STEPS = """
+    with actions as (
         insert into gold_nurturing_actions (
             id, tenant_id, nurturing_state_id, client_id, action_type, action_category,
             trigger_type, trigger_event, trigger_data, channel, content_subject, status,
@@ -36,14 +38,14 @@ START_SEQUENCES = """
                jsonb_build_object('sequence_name', sequence_name, 'step_number', step_number,
                                   'content_type', content_type),
                channel, subject, 'SCHEDULED', scheduled_at, drip_id, %(batch_id)s
-        from steps
+        from {steps}
     )
     insert into gold_content_drips (
         id, tenant_id, client_id, nurturing_state_id, sequence_name, step_number, content_type,
         channel, content_subject, status, scheduled_at, nurturing_action_id)
     select drip_id, tenant_id, client_id, state_id, sequence_name, step_number,
            content_type::content_type_enum, channel, subject, 'SCHEDULED', scheduled_at, action_id
-    from steps
+    from {steps}
 """
 
 DUE_DRIPS = """
@@ -121,7 +123,8 @@ def advance_onboarding(
     conn: psycopg.Connection, scope: RunScope, channel: ChannelAdapter
 ) -> OnboardingChanges:
     marts = {"drips": "fct_onboarding_drips", "progress": "fct_onboarding_progress"}
-    scheduled = execute(conn, START_SEQUENCES, scope, **marts)
+    steps = stage(conn, "onboarding_steps_to_schedule", STEPS_TO_SCHEDULE, scope.params, **marts)
+    scheduled = execute(conn, SCHEDULE_STEPS, scope, steps=steps)
     due = sql.SQL(DUE_DRIPS).format(drips=mart("fct_onboarding_drips"))
     sent = channel.deliver(conn, due, scope.params)
     conn.execute(MARK_SENT, {**scope.params, "sent": sent})

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dagster import (
+    AssetSelection,
     DefaultScheduleStatus,
     DefaultSensorStatus,
     DynamicPartitionsDefinition,
@@ -25,9 +26,12 @@ from dagster_cerniq.run_dates import AS_OF_TAG, BUSINESS_TIMEZONE, today
 
 tenant_partitions = DynamicPartitionsDefinition(name="tenants")
 
+# The dbt data tests (asset checks) read whole tables: they run in their own daily job
+# (analytics.dbt_data_tests_job), not in every evaluation run.
 nurturing_job = define_asset_job(
     "nurturing_evaluation",
-    description="The whole graph for the selected tenants: dbt, write-backs, follow-ups.",
+    selection=AssetSelection.all().without_checks(),
+    description="The whole graph for the selected tenants: dbt models, write-backs, follow-ups.",
 )
 
 PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -176,8 +180,16 @@ def tenant_events_sensor(context: SensorEvaluationContext, database: CerniqDatab
     description="Every tenant, once a day, as one run (02:00 Europe/Bucharest).",
 )
 def daily_evaluation(context: ScheduleEvaluationContext):
+    return every_tenant_run(context, "daily")
+
+
+def every_tenant_run(context: ScheduleEvaluationContext, reason: str) -> RunRequest | SkipReason:
+    """A scheduled run over every tenant partition, as of the tick's day in Bucharest."""
     keys = context.instance.get_dynamic_partitions(tenant_partitions.name)
     if not keys:
         return SkipReason("no tenant partitions yet")
-    as_of = context.scheduled_execution_time.astimezone(BUSINESS_TIMEZONE).date().isoformat()
-    return RunRequest(run_key=f"daily:{as_of}", tags=run_tags(keys[0], keys[-1], as_of))
+    tick = context.scheduled_execution_time.astimezone(BUSINESS_TIMEZONE)
+    return RunRequest(
+        run_key=f"{reason}:{tick.isoformat()}",
+        tags=run_tags(keys[0], keys[-1], tick.date().isoformat()),
+    )

@@ -40,8 +40,10 @@ class RunScope:
 def run_scope(context: AssetExecutionContext) -> RunScope:
     as_of = as_of_from_tags(context.run.tags)
     record = context.instance.get_run_record_by_id(context.run.run_id)
+    # A run of asset checks only (the dbt data tests) has no partitions: every tenant.
+    partitioned = context.has_partition_key or context.has_partition_key_range
     return RunScope(
-        tenant_ids=sorted(context.partition_keys),
+        tenant_ids=sorted(context.partition_keys) if partitioned else [],
         as_of=as_of,
         logical_time=run_logical_time(as_of, record.create_timestamp.timestamp()),
         batch_id=uuid.uuid4(),
@@ -74,14 +76,49 @@ def mart(name: str) -> sql.Composable:
     return sql.Identifier(schema, name)
 
 
-def execute(conn: psycopg.Connection, statement: str, scope: RunScope, **marts: str) -> int:
-    """Run a write-back statement whose {placeholders} name dbt marts; return rows affected."""
-    query = sql.SQL(statement).format(**{key: mart(name) for key, name in marts.items()})
-    return conn.execute(query, scope.params).rowcount
+Relation = str | sql.Composable  # a dbt mart's name, or a staged table
 
 
-def count(conn: psycopg.Connection, statement: str, scope: RunScope, **marts: str) -> int:
+def _compose(statement: str, relations: dict[str, Relation]) -> sql.Composed:
+    return sql.SQL(statement).format(
+        **{
+            key: relation if isinstance(relation, sql.Composable) else mart(relation)
+            for key, relation in relations.items()
+        }
+    )
+
+
+def execute(conn: psycopg.Connection, statement: str, scope: RunScope, **marts: Relation) -> int:
+    """Run a write-back statement whose {placeholders} name dbt marts (or staged tables);
+    return rows affected."""
+    return conn.execute(_compose(statement, marts), scope.params).rowcount
+
+
+def count(conn: psycopg.Connection, statement: str, scope: RunScope, **marts: Relation) -> int:
     """Run a write-back statement that ends in `select count(*) ...`; return that count."""
-    query = sql.SQL(statement).format(**{key: mart(name) for key, name in marts.items()})
-    (rows,) = conn.execute(query, scope.params).fetchone()
+    (rows,) = conn.execute(_compose(statement, marts), scope.params).fetchone()
     return rows
+
+
+def stage(
+    conn: psycopg.Connection,
+    name: str,
+    query: str,
+    params: dict[str, object],
+    **marts: Relation,
+) -> sql.Identifier:
+    """The rows of `query`, kept in a temporary table until the transaction ends.
+
+    For inserts whose rows are chosen with NOT EXISTS against the table they go to: chosen
+    here, inserted after. In one statement the check would read the target while it grows,
+    and a plan made while the table was empty rescans it per row (quadratic on a first load).
+    """
+    table = sql.Identifier(name)
+    conn.execute(sql.SQL("drop table if exists {}").format(table))
+    conn.execute(
+        sql.SQL("create temporary table {} on commit drop as ").format(table)
+        + _compose(query, marts),
+        params,
+    )
+    conn.execute(sql.SQL("analyze {}").format(table))
+    return table

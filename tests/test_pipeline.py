@@ -10,8 +10,17 @@ from uuid import UUID
 
 import psycopg
 import pytest
-from dagster import SkipReason, build_schedule_context, build_sensor_context, instance_for_test
+from dagster import (
+    DagsterEventType,
+    SkipReason,
+    build_schedule_context,
+    build_sensor_context,
+    instance_for_test,
+)
 
+from dagster_cerniq.analytics import dbt_data_tests_daily, dbt_data_tests_job
+from dagster_cerniq.definitions import defs
+from dagster_cerniq.instance import cerniq_instance
 from dagster_cerniq.pipeline import run_pipeline
 from dagster_cerniq.resources import CerniqDatabase
 from dagster_cerniq.run_dates import AS_OF_TAG
@@ -24,7 +33,7 @@ from dagster_cerniq.tenants import (
     tenant_partitions,
     tenant_partitions_sync,
 )
-from tests.conftest import generated
+from tests.conftest import database_env, generated
 from tests.fingerprints import fingerprint
 
 FIRST_DAY = dt.date(2026, 10, 1)
@@ -248,3 +257,31 @@ def test_the_code_location_validates() -> None:
         capture_output=True, text=True, check=False, timeout=300, env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_data_tests_run_in_their_own_job(replayed) -> None:
+    """Evaluation runs build models without the dbt data tests; the dbt_data_tests job (as its
+    daily schedule starts it) runs every test as an asset check, and they pass."""
+    url, tenant_x, _, _, _ = replayed
+    instance = cerniq_instance(url)
+    evaluations = instance.get_records_for_run(
+        run_id=run_pipeline(url, [tenant_x], SECOND_DAY)[0].run_id,
+        of_type=DagsterEventType.ASSET_CHECK_EVALUATION,
+    ).records
+    assert evaluations == []
+
+    request = dbt_data_tests_daily(
+        build_schedule_context(
+            instance=instance,
+            scheduled_execution_time=dt.datetime(2026, 10, 16, 2, tzinfo=dt.UTC),
+        )
+    )
+    assert request.tags == {AS_OF_TAG: "2026-10-16"}
+    job = defs.resolve_job_def(dbt_data_tests_job.name)
+    with database_env(url):
+        result = job.execute_in_process(instance=instance, tags=request.tags, raise_on_error=False)
+    checks = result.get_asset_check_evaluations()
+    expected = {spec.key for asset in defs.assets for spec in getattr(asset, "check_specs", [])}
+    assert result.success
+    assert {check.asset_check_key for check in checks} == expected and len(expected) > 100
+    assert [check.asset_check_key for check in checks if not check.passed] == []

@@ -5,21 +5,25 @@
     {%- if ids is string -%}
         {%- set ids = ids.split(",") | map("trim") | reject("equalto", "") | list -%}
     {%- endif -%}
-    {%- for id in ids -%}
-        {%- if not modules.re.match("^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$", id | string) -%}
-            {{ exceptions.raise_compiler_error("var tenant_ids holds a value that is not a UUID: " ~ id) }}
-        {%- endif -%}
-    {%- endfor -%}
+    {#- One regex over the whole list: a per-id loop costs seconds per model at 1,000 tenants. -#}
+    {%- set pattern = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}" -%}
+    {%- if ids and not modules.re.fullmatch("(" ~ pattern ~ ")(," ~ pattern ~ ")*", ids | join(",")) -%}
+        {%- for id in ids if not modules.re.fullmatch(pattern, id | string) -%}
+            {%- if loop.first -%}
+                {{ exceptions.raise_compiler_error("var tenant_ids holds a value that is not a UUID: " ~ id) }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
     {{ return(ids) }}
 {%- endmacro %}
 
-{#- A predicate keeping the selected tenants' rows. -#}
+{#- A predicate keeping the selected tenants' rows: one array literal, whatever the count. -#}
 {% macro tenant_filter(column="tenant_id") -%}
     {%- set ids = selected_tenant_ids() -%}
     {%- if ids | length == 0 -%}
         true
     {%- else -%}
-        {{ column }} in ({% for id in ids %}cast('{{ id }}' as uuid){% if not loop.last %}, {% endif %}{% endfor %})
+        {{ column }} = any(cast('{{ "{" ~ ids | join(",") ~ "}" }}' as uuid[]))
     {%- endif -%}
 {%- endmacro %}
 

@@ -25,37 +25,30 @@ recent_inbound as (
         and {{ days_before_as_of('sent_at') }} <= {{ var('message_signal_lookback_days') }}
 ),
 
-latest_analysis as (
-    select distinct on (tenant_id, source_id)
-        tenant_id,
-        source_id as message_id,
-        sentiment_label,
-        sentiment_score,
-        topics,
-        mentioned_competitors
-    from analyses
-    where
-        {{ tenant_filter('tenant_id') }}
-        and source_type = 'MESSAGE'
-    order by tenant_id asc, source_id asc, analyzed_at desc, sentiment_analysis_id desc
-),
-
+-- The latest analysis of each recent message only: sorting every analysis ever made to pick
+-- the latest would cost more than the whole window.
 analysed_messages as (
-    select
+    select distinct on (recent_inbound.tenant_id, recent_inbound.message_id)
         recent_inbound.tenant_id,
         recent_inbound.client_id,
         recent_inbound.message_id,
         recent_inbound.body,
         recent_inbound.sent_at,
-        latest_analysis.sentiment_label,
-        latest_analysis.sentiment_score,
-        latest_analysis.topics,
-        latest_analysis.mentioned_competitors
+        analyses.sentiment_label,
+        analyses.sentiment_score,
+        analyses.topics,
+        analyses.mentioned_competitors
     from recent_inbound
-    inner join latest_analysis
+    inner join analyses
         on
-            recent_inbound.tenant_id = latest_analysis.tenant_id
-            and recent_inbound.message_id = latest_analysis.message_id
+            recent_inbound.tenant_id = analyses.tenant_id
+            and recent_inbound.message_id = analyses.source_id
+            and analyses.source_type = 'MESSAGE'
+    order by
+        recent_inbound.tenant_id asc,
+        recent_inbound.message_id asc,
+        analyses.analyzed_at desc,
+        analyses.sentiment_analysis_id desc
 ),
 
 detections as (

@@ -1,0 +1,122 @@
+"""Least-loaded assignment of HITL tasks (hitl.ASSIGN_TO_LEAST_LOADED) against a one-task-at-a-
+time reference: each task, oldest deadline first, to the active user with the fewest open tasks
+at that moment (ties by id), users with an escalation role only when the tenant has no one
+else. The statement computes it set-based with bounded slots; the results must be identical."""
+
+import datetime as dt
+import random
+import uuid
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from dagster_cerniq.hitl import ASSIGN_TO_LEAST_LOADED, OPEN_STATUSES
+from dagster_cerniq.write_back import mart
+
+NOW = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)
+ESCALATION_ROLES = "ADMIN,MANAGER"
+
+
+def _tenant(conn: psycopg.Connection, users: list[tuple[str, bool]]) -> tuple[uuid.UUID, list]:
+    """A tenant with users (role, is_active); returns its id and the users' ids in order."""
+    tenant_id = uuid.uuid4()
+    conn.execute("insert into tenants (id, name) values (%s, %s)", (tenant_id, "t"))
+    conn.execute(
+        "insert into analytics.int_tenant_lifecycle_settings values (%s, %s)",
+        (tenant_id, ESCALATION_ROLES),
+    )
+    ids = []
+    for number, (role, active) in enumerate(users):
+        user_id = uuid.uuid4()
+        conn.execute(
+            "insert into users (id, tenant_id, email, role, is_active) values (%s, %s, %s, %s, %s)",
+            (user_id, tenant_id, f"u{number}@t.ro", role, active),
+        )
+        ids.append(user_id)
+    return tenant_id, ids
+
+
+def _task(conn, tenant_id, deadline_hours: float, assigned_to=None, status="PENDING") -> uuid.UUID:
+    (task_id,) = conn.execute(
+        "insert into gold_hitl_tasks_e5 (tenant_id, task_type, priority, sla_deadline, context, "
+        "status, assigned_to) values (%s, 'CHURN_INTERVENTION', 'HIGH', %s, '{}', %s, %s) "
+        "returning id",
+        (tenant_id, NOW + dt.timedelta(hours=deadline_hours), status, assigned_to),
+    ).fetchone()
+    return task_id
+
+
+def _reference(conn, tenant_id) -> dict[uuid.UUID, uuid.UUID]:
+    """Task by task, as a queue worker would assign them."""
+    users = conn.execute(
+        "select u.id, u.role = any(string_to_array(%s, ',')), "
+        "(select count(*) from gold_hitl_tasks_e5 t where t.assigned_to = u.id "
+        "and t.status = any(%s)) from users u where u.tenant_id = %s and u.is_active",
+        (ESCALATION_ROLES, list(OPEN_STATUSES), tenant_id),
+    ).fetchall()
+    pool = [u for u in users if not u[1]] or users
+    load = {user_id: open_tasks for user_id, _, open_tasks in pool}
+    tasks = conn.execute(
+        "select id from gold_hitl_tasks_e5 where tenant_id = %s and assigned_to is null "
+        "and status = any(%s) order by sla_deadline, task_number",
+        (tenant_id, list(OPEN_STATUSES)),
+    ).fetchall()
+    expected = {}
+    for (task_id,) in tasks:
+        user_id = min(load, key=lambda candidate: (load[candidate], str(candidate)))
+        expected[task_id] = user_id
+        load[user_id] += 1
+    return expected
+
+
+@pytest.fixture
+def conn(migrated_db: str):
+    with psycopg.connect(migrated_db) as connection:
+        connection.execute("create schema if not exists analytics")
+        connection.execute(
+            "create table analytics.int_tenant_lifecycle_settings "
+            "(tenant_id uuid, escalation_roles text)"
+        )
+        yield connection
+
+
+def test_least_loaded_assignment_matches_one_at_a_time(conn: psycopg.Connection) -> None:
+    rng = random.Random(7)
+    tenants = []
+    # Uneven existing loads, an inactive user, supervisors who must be left for escalations.
+    roles = [("ACCOUNT_MANAGER", True)] * 4 + [("ACCOUNT_MANAGER", False), ("MANAGER", True)]
+    tenant_id, users = _tenant(conn, roles)
+    for user_id, already in zip(users, [0, 3, 9, 1, 0, 0], strict=True):
+        for _ in range(already):
+            _task(conn, tenant_id, rng.uniform(-50, 50), assigned_to=user_id, status="ASSIGNED")
+    for _ in range(37):
+        _task(conn, tenant_id, rng.choice([1, 2, 3, 5.5, 24]))
+    tenants.append(tenant_id)
+    # A tenant whose only active users have escalation roles: they take the tasks.
+    tenant_id, _ = _tenant(conn, [("MANAGER", True), ("ADMIN", True), ("ACCOUNT_MANAGER", False)])
+    for _ in range(5):
+        _task(conn, tenant_id, rng.uniform(0, 10))
+    tenants.append(tenant_id)
+
+    expected = {task: user for tenant in tenants for task, user in _reference(conn, tenant).items()}
+    statement = sql.SQL(ASSIGN_TO_LEAST_LOADED).format(
+        settings=mart("int_tenant_lifecycle_settings")
+    )
+    assigned = conn.execute(
+        statement,
+        {"tenants": tenants, "open_statuses": list(OPEN_STATUSES), "logical_time": NOW},
+    ).rowcount
+
+    assert assigned == len(expected) == 42
+    got = dict(
+        conn.execute(
+            "select id, assigned_to from gold_hitl_tasks_e5 where id = any(%s)", (list(expected),)
+        ).fetchall()
+    )
+    assert got == expected
+    statuses = conn.execute(
+        "select distinct status, assignment_method from gold_hitl_tasks_e5 where id = any(%s)",
+        (list(expected),),
+    ).fetchall()
+    assert statuses == [("ASSIGNED", "LEAST_LOADED")]
