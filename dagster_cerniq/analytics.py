@@ -8,6 +8,7 @@ per step, never one per tenant.
 
 import json
 import os
+import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -75,7 +76,11 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, database: Cerniq
         args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(variables)]
         if not selected:
             args.append("--full-refresh")
-        yield from dbt.cli(args, context=context).stream()
+        invocation = dbt.cli(args, context=context)
+        yield from invocation.stream()
+    # dagster-dbt gives every invocation its own target folder (manifest, logs: 5 MB) and never
+    # removes it, two per run. A failed build raises above and keeps its folder to inspect.
+    shutil.rmtree(invocation.target_path, ignore_errors=True)
 
 
 @dbt_assets(

@@ -15,8 +15,8 @@ from dagster_cerniq.write_back import execute, stage, write_back
 
 # SPEC §4: creation is not a transition; the state starts at the first completed delivery.
 # New states get their NPS and referral mirrors and, when the onboarding sequence has already
-# run out, its completion (onboarding.COMPLETE_ONBOARDING's rule) here too, so that a first
-# load writes each state once instead of inserting and then updating a million rows.
+# run out, its completion here too, so that a first load writes each state once instead of
+# inserting and then updating a million rows.
 CREATE_STATES = """
     insert into gold_nurturing_state (
         tenant_id, client_id, current_state, state_changed_at, onboarding_started_at,
@@ -31,7 +31,7 @@ CREATE_STATES = """
         c.account_manager_id,
         n.latest_nps_score, n.nps_category, n.satisfaction_trend, n.last_responded_at,
         coalesce(r.referral_count, 0), coalesce(r.successful_referrals, 0),
-        case when p.is_sequence_complete then p.sequence_ends_at end
+        p.onboarding_completed_at
     from {metrics} m
     join gold_clients c on c.id = m.client_id
     left join {nps} n on n.tenant_id = m.tenant_id and n.client_id = m.client_id

@@ -102,10 +102,10 @@ CLOSE_UNSENDABLE = """
 """
 
 COMPLETE_ONBOARDING = """
-    update gold_nurturing_state s set onboarding_completed_at = d.sequence_ends_at,
+    update gold_nurturing_state s set onboarding_completed_at = d.onboarding_completed_at,
                                       updated_at = now()
     from {progress} d
-    where d.tenant_id = any(%(tenants)s::uuid[]) and d.is_sequence_complete
+    where d.tenant_id = any(%(tenants)s::uuid[]) and d.onboarding_completed_at is not null
       and s.tenant_id = d.tenant_id and s.client_id = d.client_id
       and s.current_state = 'ONBOARDING' and s.onboarding_completed_at is null
 """

@@ -19,6 +19,7 @@ from dagster import (
 )
 
 from dagster_cerniq.analytics import dbt_data_tests_daily, dbt_data_tests_job
+from dagster_cerniq.dbt_project import DBT_PROJECT_DIR
 from dagster_cerniq.definitions import defs
 from dagster_cerniq.instance import cerniq_instance
 from dagster_cerniq.pipeline import run_pipeline
@@ -287,10 +288,9 @@ def test_data_tests_run_in_their_own_job(replayed) -> None:
     assert [check.asset_check_key for check in checks if not check.passed] == []
 
 
-def test_a_run_over_many_tenants_plans_each_asset_once(admin_url) -> None:
-    """The plan of an all-tenant run is one event per asset holding the tenant range (not one
-    per asset and tenant, which took a minute at 1,000 tenants); materializations stay per
-    tenant, so every tenant's lineage and metadata are still recorded."""
+@pytest.fixture(scope="module")
+def all_tenant_run(admin_url: str):
+    """One run over both tenants of a fresh database: its run id, tenants and event records."""
     with generated(admin_url) as (url, tenants):
         [run] = run_pipeline(url, None, FIRST_DAY)
         assert run.success
@@ -300,13 +300,28 @@ def test_a_run_over_many_tenants_plans_each_asset_once(admin_url) -> None:
             records = instance.get_records_for_run(run_id=run.run_id, of_type=of_type, limit=None)
             return [r.event_log_entry.dagster_event.event_specific_data for r in records.records]
 
-        planned = events(DagsterEventType.ASSET_MATERIALIZATION_PLANNED)
-        materialized = {
-            (data.materialization.asset_key, data.materialization.partition)
-            for data in events(DagsterEventType.ASSET_MATERIALIZATION)
-        }
-    every_tenant = {str(tenant) for tenant in tenants}
+        yield run.run_id, {str(tenant) for tenant in tenants}, events
+
+
+def test_a_run_over_many_tenants_plans_each_asset_once(all_tenant_run) -> None:
+    """The plan of an all-tenant run is one event per asset holding the tenant range (not one
+    per asset and tenant, which took a minute at 1,000 tenants); materializations stay per
+    tenant, so every tenant's lineage and metadata are still recorded."""
+    _, every_tenant, events = all_tenant_run
+    planned = events(DagsterEventType.ASSET_MATERIALIZATION_PLANNED)
+    materialized = {
+        (data.materialization.asset_key, data.materialization.partition)
+        for data in events(DagsterEventType.ASSET_MATERIALIZATION)
+    }
     planned_assets = [data.asset_key for data in planned]
     assert len(planned_assets) == len(set(planned_assets)) > 10
     assert all(set(data.partitions_subset.get_partition_keys()) == every_tenant for data in planned)
     assert materialized == {(key, tenant) for key in planned_assets for tenant in every_tenant}
+
+
+def test_a_successful_run_leaves_no_dbt_target_folder(all_tenant_run) -> None:
+    """dagster-dbt writes each invocation's manifest and logs to a folder of its own, named
+    after the step and the run; the build removes it once it succeeded."""
+    run_id, _, _ = all_tenant_run
+    left = [path.name for path in (DBT_PROJECT_DIR / "target").glob(f"dbt_*-{run_id[:7]}-*")]
+    assert left == []

@@ -2,7 +2,7 @@
 
 -- onboarding:sequence:start - per client with a completed order: its onboarding start (the
 -- first completed delivery, as A1 stores it), when its tenant's onboarding sequence ends, and
--- whether it has ended (the onboarding is complete) or ended before the send window (history,
+-- when it completed (the sequence's end, once it is due) or ended before the send window (history,
 -- e.g. a first load: no content is sent, only the completion is recorded).
 with client_orders as (
     select * from {{ ref('int_client_orders') }}
@@ -43,7 +43,9 @@ final as (
         client_id,
         onboarding_started_at,
         sequence_ends_at,
-        {{ seen_as_of('sequence_ends_at') }} as is_sequence_complete,
+        case
+            when {{ seen_as_of('sequence_ends_at') }} then sequence_ends_at
+        end as onboarding_completed_at,
         {{ days_before_as_of('sequence_ends_at') }} > drip_send_window_days as is_history
     from scheduled
 )
