@@ -290,7 +290,7 @@ def test_data_tests_run_in_their_own_job(replayed) -> None:
 
 @pytest.fixture(scope="module")
 def all_tenant_run(admin_url: str):
-    """One run over both tenants of a fresh database: its run id, tenants and event records."""
+    """One run over both tenants of a fresh database: its URL, run id, tenants and events."""
     with generated(admin_url) as (url, tenants):
         [run] = run_pipeline(url, None, FIRST_DAY)
         assert run.success
@@ -300,14 +300,14 @@ def all_tenant_run(admin_url: str):
             records = instance.get_records_for_run(run_id=run.run_id, of_type=of_type, limit=None)
             return [r.event_log_entry.dagster_event.event_specific_data for r in records.records]
 
-        yield run.run_id, {str(tenant) for tenant in tenants}, events
+        yield url, run.run_id, {str(tenant) for tenant in tenants}, events
 
 
 def test_a_run_over_many_tenants_plans_each_asset_once(all_tenant_run) -> None:
     """The plan of an all-tenant run is one event per asset holding the tenant range (not one
     per asset and tenant, which took a minute at 1,000 tenants); materializations stay per
     tenant, so every tenant's lineage and metadata are still recorded."""
-    _, every_tenant, events = all_tenant_run
+    _, _, every_tenant, events = all_tenant_run
     planned = events(DagsterEventType.ASSET_MATERIALIZATION_PLANNED)
     materialized = {
         (data.materialization.asset_key, data.materialization.partition)
@@ -322,6 +322,25 @@ def test_a_run_over_many_tenants_plans_each_asset_once(all_tenant_run) -> None:
 def test_a_successful_run_leaves_no_dbt_target_folder(all_tenant_run) -> None:
     """dagster-dbt writes each invocation's manifest and logs to a folder of its own, named
     after the step and the run; the build removes it once it succeeded."""
-    run_id, _, _ = all_tenant_run
+    _, run_id, _, _ = all_tenant_run
     left = [path.name for path in (DBT_PROJECT_DIR / "target").glob(f"dbt_*-{run_id[:7]}-*")]
     assert left == []
+
+
+def test_the_tables_a_step_fills_are_analysed_by_it(all_tenant_run) -> None:
+    """Each write-back step analyses the tables it changed beyond autovacuum's threshold before
+    it commits (ANALYZE counts as manual, autovacuum's as auto): later steps and runs plan
+    against the rows it wrote, not against an empty-looking table."""
+    url = all_tenant_run[0]
+    filled = ["gold_nurturing_state", "gold_churn_signals", "gold_churn_factors"]
+    with psycopg.connect(url) as conn:
+        stats = conn.execute(
+            "select c.relname, s.analyze_count, c.reltuples::bigint from pg_class c "
+            "join pg_stat_user_tables s on s.relid = c.oid where c.relname = any(%s)",
+            (filled,),
+        ).fetchall()
+        rows = {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in filled}
+    assert all(count > 100 for count in rows.values()), rows
+    assert {table: (analysed > 0, tuples) for table, analysed, tuples in stats} == {
+        table: (True, count) for table, count in rows.items()
+    }
