@@ -180,10 +180,13 @@ ASSIGN_TO_ACCOUNT_MANAGERS = """
 # escalation role come last (only when the tenant has no one else), so that a breach has
 # someone other than the assignee to go to. A pool of m users holding S open tasks never rises
 # above ceil((S + n) / m) for n tasks, so no user needs slots beyond that level.
+# Tasks in deadline order, then creation order: the batch (created_at), then client and type
+# (one open task each), id. Not task_number: within one insert it follows the plan's row order.
 ASSIGN_TO_LEAST_LOADED = """
     with unassigned as (
         select id, tenant_id,
-               row_number() over (partition by tenant_id order by sla_deadline, task_number)
+               row_number() over (partition by tenant_id
+                                  order by sla_deadline, created_at, client_id, task_type, id)
                    as pick
         from gold_hitl_tasks_e5
         where tenant_id = any(%(tenants)s::uuid[])

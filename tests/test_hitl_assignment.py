@@ -59,7 +59,7 @@ def _reference(conn, tenant_id) -> dict[uuid.UUID, uuid.UUID]:
     load = {user_id: open_tasks for user_id, _, open_tasks in pool}
     tasks = conn.execute(
         "select id from gold_hitl_tasks_e5 where tenant_id = %s and assigned_to is null "
-        "and status = any(%s) order by sla_deadline, task_number",
+        "and status = any(%s) order by sla_deadline, created_at, client_id, task_type, id",
         (tenant_id, list(OPEN_STATUSES)),
     ).fetchall()
     expected = {}
