@@ -1,9 +1,10 @@
 {{ config(indexes=[{'columns': ['tenant_id', 'client_id'], 'unique': true}]) }}
 
 -- onboarding:sequence:start - per client with a completed order: its onboarding start (the
--- first completed delivery, as A1 stores it), when its tenant's onboarding sequence ends, and
--- when it completed (the sequence's end, once it is due) or ended before the send window (history,
--- e.g. a first load: no content is sent, only the completion is recorded).
+-- first completed delivery, as A1 stores it), when its tenant's onboarding sequence ends, when
+-- the onboarding completed (that end, once it is due; null before), and whether the sequence
+-- ended before the send window (history, e.g. a first load: no content is sent, only the
+-- completion is recorded).
 with client_orders as (
     select * from {{ ref('int_client_orders') }}
     where {{ tenant_filter('tenant_id') }}
