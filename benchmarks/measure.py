@@ -50,28 +50,30 @@ class _PeakSampler(threading.Thread):
         super().__init__(daemon=True)
         self._sample, self._interval = sample, interval
         self._stop_event = threading.Event()
-        self.peak = 0
+        # None until a sample succeeds: an unreadable figure is reported as missing, not as 0.
+        self.peak: int | None = None
 
     def run(self) -> None:
         while not self._stop_event.is_set():
             # A process may end between listing and reading it.
             with contextlib.suppress(psutil.Error):
-                self.peak = max(self.peak, self._sample())
+                sample = self._sample()
+                if sample is not None:
+                    self.peak = sample if self.peak is None else max(self.peak, sample)
             self._stop_event.wait(self._interval)
 
-    def stop(self) -> int:
+    def stop(self) -> int | None:
         self._stop_event.set()
         self.join()
         return self.peak
 
 
 def _server_pss(postmaster: psutil.Process) -> int:
-    total = 0
-    for process in [postmaster, *postmaster.children()]:
-        try:
+    """The server's summed PSS; raises when not even the postmaster's can be read."""
+    total = postmaster.memory_full_info().pss
+    for process in postmaster.children():
+        with contextlib.suppress(psutil.Error):
             total += process.memory_full_info().pss
-        except psutil.Error:
-            continue
     return total
 
 
@@ -92,7 +94,8 @@ def run_measured(
 ) -> Measurement:
     """Run a command to completion, measuring it (and the server `server`, a postmaster pid);
     raise with its output when it fails."""
-    dbt_processes: dict[int, str] = {}
+    # pid -> (dbt command, parent pid), for every dbt process seen
+    dbt_processes: dict[int, tuple[str, int]] = {}
     server_watch = server_sampler(server)
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -110,7 +113,7 @@ def run_measured(
             if member.pid not in dbt_processes:
                 command_word = _dbt_command(member)
                 if command_word:
-                    dbt_processes[member.pid] = command_word
+                    dbt_processes[member.pid] = (command_word, member.ppid())
         return sum(member.memory_info().rss for member in members)
 
     watch = _PeakSampler(tree_rss, SAMPLE_SECONDS)
@@ -123,10 +126,18 @@ def run_measured(
         raise RuntimeError(
             f"{' '.join(command[:3])} … failed ({process.returncode}):\n{stderr[-3000:]}"
         )
+    return Measurement(seconds, _mib(peak), _mib(server_peak), stdout, _invocations(dbt_processes))
+
+
+def _invocations(dbt_processes: dict[int, tuple[str, int]]) -> dict[str, int]:
+    """dbt invocations by command. A child of a dbt process is part of its parent's invocation:
+    between fork and exec (dbt starts multiprocessing's resource tracker) it still shows the
+    parent's command line."""
     invocations: dict[str, int] = {}
-    for word in dbt_processes.values():
-        invocations[word] = invocations.get(word, 0) + 1
-    return Measurement(seconds, _mib(peak), _mib(server_peak), stdout, invocations)
+    for word, parent in dbt_processes.values():
+        if parent not in dbt_processes:
+            invocations[word] = invocations.get(word, 0) + 1
+    return invocations
 
 
 def _dbt_command(process: psutil.Process) -> str | None:

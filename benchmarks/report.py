@@ -36,6 +36,12 @@ def _number(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
+def _peak(*values: float | None) -> float | None:
+    """The highest measured value; None (shown as "-") when none was measured."""
+    measured = [value for value in values if value is not None]
+    return max(measured) if measured else None
+
+
 def runs_table(result: ScaleResult) -> str:
     rows = []
     for record in result.records:
@@ -197,8 +203,8 @@ def split_report(results: list[SplitResult]) -> str:
                 result.scale.clients_per_tenant,
                 _number(cold.seconds, 2),
                 _number(incremental.seconds, 2),
-                _number(max(cold.peak_rss_mib or 0, incremental.peak_rss_mib or 0)),
-                _number(max(cold.peak_server_mib or 0, incremental.peak_server_mib or 0)),
+                _number(_peak(cold.peak_rss_mib, incremental.peak_rss_mib)),
+                _number(_peak(cold.peak_server_mib, incremental.peak_server_mib)),
                 _dbt(incremental),
                 _number(result.record("floor", "pass").seconds, 2),
             ]
