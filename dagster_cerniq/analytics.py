@@ -17,7 +17,6 @@ from dagster import (
     AssetSelection,
     BackfillPolicy,
     DefaultScheduleStatus,
-    RunRequest,
     ScheduleEvaluationContext,
     define_asset_job,
     schedule,
@@ -31,8 +30,8 @@ from dagster_dbt import (
 
 from dagster_cerniq.dbt_project import cerniq_dbt_project, dbt_env, dbt_vars
 from dagster_cerniq.resources import CerniqDatabase
-from dagster_cerniq.run_dates import AS_OF_TAG, BUSINESS_TIMEZONE
-from dagster_cerniq.tenants import tenant_partitions
+from dagster_cerniq.run_dates import BUSINESS_TIMEZONE
+from dagster_cerniq.tenants import scheduled_run, tenant_partitions
 from dagster_cerniq.write_back import run_scope
 
 EVALUATION_SELECTION = "tag:evaluate"
@@ -128,8 +127,4 @@ dbt_data_tests_job = define_asset_job(
     description="The dbt data tests over every tenant, daily at 04:00, after the evaluation.",
 )
 def dbt_data_tests_daily(context: ScheduleEvaluationContext):
-    tick = context.scheduled_execution_time.astimezone(BUSINESS_TIMEZONE)
-    return RunRequest(
-        run_key=f"dbt-data-tests:{tick.isoformat()}",
-        tags={AS_OF_TAG: tick.date().isoformat()},
-    )
+    return scheduled_run(context, "dbt-data-tests", {})

@@ -122,8 +122,7 @@ def nps_surveys(
     marts = {"dispatch": "fct_nps_dispatch", "answers": "fct_nps_answers"}
     with write_back(context, database) as (conn, scope):
         due = sql.SQL(SURVEYS_TO_SEND).format(dispatch=mart("fct_nps_dispatch"))
-        sent = channel.deliver(conn, due, scope.params)
-        conn.execute(MARK_SENT, {**scope.params, "sent": sent})
+        sent = channel.send(conn, due, MARK_SENT, scope.params)
         skipped = count(conn, SKIP_CAPPED, scope, **marts)
         recorded = count(conn, RECORD_ANSWERS, scope, **marts)
         followups = conn.execute(
@@ -144,7 +143,7 @@ def nps_surveys(
         ).rowcount
     return MaterializeResult(
         metadata={
-            "surveys_sent": len(sent),
+            "surveys_sent": sent,
             "surveys_skipped_frequency_cap": skipped,
             "answers_recorded": recorded,
             "detractor_followup_tasks_opened": followups,

@@ -126,10 +126,9 @@ def advance_onboarding(
     steps = stage(conn, "onboarding_steps_to_schedule", STEPS_TO_SCHEDULE, scope.params, **marts)
     scheduled = execute(conn, SCHEDULE_STEPS, scope, steps=steps)
     due = sql.SQL(DUE_DRIPS).format(drips=mart("fct_onboarding_drips"))
-    sent = channel.deliver(conn, due, scope.params)
-    conn.execute(MARK_SENT, {**scope.params, "sent": sent})
+    sent = channel.send(conn, due, MARK_SENT, scope.params)
     closed = count(conn, CLOSE_UNSENDABLE, scope, **marts)
     completed = execute(conn, COMPLETE_ONBOARDING, scope, **marts)
     return OnboardingChanges(
-        steps_scheduled=scheduled, steps_sent=len(sent), steps_closed=closed, completed=completed
+        steps_scheduled=scheduled, steps_sent=sent, steps_closed=closed, completed=completed
     )

@@ -32,6 +32,19 @@ class ChannelAdapter(ConfigurableResource):
         of those accepted, which the caller then marks as sent."""
         raise NotImplementedError(f"{type(self).__name__} does not deliver messages")
 
+    def send(
+        self,
+        conn: psycopg.Connection,
+        messages: sql.Composable,
+        mark_sent: str,
+        params: dict[str, object],
+    ) -> int:
+        """Deliver the messages, then run `mark_sent` (reading `%(sent)s`, the accepted source
+        ids) in the same transaction; return how many were accepted."""
+        sent = self.deliver(conn, messages, params)
+        conn.execute(mark_sent, {**params, "sent": sent})
+        return len(sent)
+
 
 class OutboxChannel(ChannelAdapter):
     """Enqueues into cerniq_outbox, once per source row; accepted as soon as it is enqueued."""

@@ -90,14 +90,13 @@ def referral_requests(
     marts = {"due": "fct_referral_requests_due", "expiring": "fct_referrals_expiring"}
     with write_back(context, database) as (conn, scope):
         requested = execute(conn, REQUEST_REFERRALS, scope, **marts)
-        sent = channel.deliver(conn, sql.SQL(REQUESTS_TO_SEND), scope.params)
-        conn.execute(MARK_SENT, {**scope.params, "sent": sent})
+        sent = channel.send(conn, sql.SQL(REQUESTS_TO_SEND), MARK_SENT, scope.params)
         checks = execute(conn, ANSWER_CHECKS, scope, **marts)
         expired = execute(conn, EXPIRE_REFERRALS, scope, **marts)
     return MaterializeResult(
         metadata={
             "referral_requests": requested,
-            "referral_requests_sent": len(sent),
+            "referral_requests_sent": sent,
             "eligibility_checks_answered": checks,
             "referrals_expired": expired,
         }

@@ -188,8 +188,15 @@ def every_tenant_run(context: ScheduleEvaluationContext, reason: str) -> RunRequ
     keys = context.instance.get_dynamic_partitions(tenant_partitions.name)
     if not keys:
         return SkipReason("no tenant partitions yet")
+    range_tags = {PARTITION_RANGE_START_TAG: keys[0], PARTITION_RANGE_END_TAG: keys[-1]}
+    return scheduled_run(context, reason, range_tags)
+
+
+def scheduled_run(
+    context: ScheduleEvaluationContext, reason: str, tags: dict[str, str]
+) -> RunRequest:
+    """A run keyed by its schedule tick, as of the tick's day in Bucharest."""
     tick = context.scheduled_execution_time.astimezone(BUSINESS_TIMEZONE)
     return RunRequest(
-        run_key=f"{reason}:{tick.isoformat()}",
-        tags=run_tags(keys[0], keys[-1], tick.date().isoformat()),
+        run_key=f"{reason}:{tick.isoformat()}", tags={**tags, AS_OF_TAG: tick.date().isoformat()}
     )
