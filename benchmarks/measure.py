@@ -58,8 +58,7 @@ class _PeakSampler(threading.Thread):
             # A process may end between listing and reading it.
             with contextlib.suppress(psutil.Error):
                 sample = self._sample()
-                if sample is not None:
-                    self.peak = sample if self.peak is None else max(self.peak, sample)
+                self.peak = sample if self.peak is None else max(self.peak, sample)
             self._stop_event.wait(self._interval)
 
     def stop(self) -> int | None:

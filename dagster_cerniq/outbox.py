@@ -29,7 +29,7 @@ class ChannelAdapter(ConfigurableResource):
         self, conn: psycopg.Connection, messages: sql.Composable, params: dict[str, object]
     ) -> list[UUID]:
         """Hand over the messages `messages` selects (MESSAGE_COLUMNS); return the source ids
-        of those accepted, which the caller then marks as sent."""
+        of those accepted, which `send` then marks as sent."""
         raise NotImplementedError(f"{type(self).__name__} does not deliver messages")
 
     def send(
