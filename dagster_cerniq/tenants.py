@@ -59,8 +59,12 @@ def partition_ranges(ordered_keys: Sequence[str], wanted: set[str]) -> list[tupl
     return ranges
 
 
+def range_tags(start: str, end: str) -> dict[str, str]:
+    return {PARTITION_RANGE_START_TAG: start, PARTITION_RANGE_END_TAG: end}
+
+
 def run_tags(start: str, end: str, as_of: str) -> dict[str, str]:
-    return {PARTITION_RANGE_START_TAG: start, PARTITION_RANGE_END_TAG: end, AS_OF_TAG: as_of}
+    return {**range_tags(start, end), AS_OF_TAG: as_of}
 
 
 def run_requests_for(
@@ -188,8 +192,7 @@ def every_tenant_run(context: ScheduleEvaluationContext, reason: str) -> RunRequ
     keys = context.instance.get_dynamic_partitions(tenant_partitions.name)
     if not keys:
         return SkipReason("no tenant partitions yet")
-    range_tags = {PARTITION_RANGE_START_TAG: keys[0], PARTITION_RANGE_END_TAG: keys[-1]}
-    return scheduled_run(context, reason, range_tags)
+    return scheduled_run(context, reason, range_tags(keys[0], keys[-1]))
 
 
 def scheduled_run(
