@@ -51,6 +51,16 @@ def test_every_contender_is_measured(small) -> None:
     assert all(record.seconds > 0 and record.input_rows > 0 for record in small.records)
 
 
+def test_the_pipeline_profile_times_its_steps_and_dbt_models(small) -> None:
+    profile = small.record("pipeline", "incremental").profile
+    assert {"dbt_detection", "dbt_evaluation", "nurturing_state", "state_transitions"} <= set(
+        profile["steps"]
+    )
+    assert profile["dbt"]["dbt_detection models"] > 0
+    assert profile["dbt"]["dbt_evaluation models"] > 0
+    assert profile["dbt_nodes"]["dbt_evaluation model.cerniq.fct_churn_scores"] > 0
+
+
 def test_the_report_prints_and_serialises(small) -> None:
     text = report.scale_report(small)
     assert "Targets:" in text and "baseline" in text and "floor" in text
