@@ -12,8 +12,8 @@ from pathlib import Path
 
 from benchmarks import report
 from benchmarks.run import REPO_ROOT, SCALES, Options, benchmark_scale, benchmark_tenant_split
-from dagster_cerniq.database import DATABASE_URL_ENV, validate_url, with_database
-from dagster_cerniq.embedded import EmbeddedPostgres
+from dagster_cerniq.ops.database import DATABASE_URL_ENV, validate_url, with_database
+from dagster_cerniq.ops.embedded import EmbeddedPostgres
 
 BENCH_PORT = 54349
 BENCH_HOME = REPO_ROOT / ".cerniq" / "bench"

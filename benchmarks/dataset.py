@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 import psycopg
 
-from dagster_cerniq import migrations
-from dagster_cerniq.database import with_database
-from dagster_cerniq.instance import storage_database
-from dagster_cerniq.run_dates import logical_time
-from dagster_cerniq.sentiment import offline
+from dagster_cerniq.defs.sentiment import offline
+from dagster_cerniq.lib.run_dates import logical_time
+from dagster_cerniq.ops import migrations
+from dagster_cerniq.ops.database import with_database
+from dagster_cerniq.ops.instance import storage_database
 from dagster_cerniq.synthetic import generate
 
 # What the sentiment asset stores for one analysis (dagster_cerniq/sentiment/asset.py `_store`),

@@ -4,7 +4,7 @@ client into a fresh table; nothing else is computed."""
 
 import datetime as dt
 
-from dagster_cerniq.run_dates import logical_time
+from dagster_cerniq.lib.run_dates import logical_time
 
 FLOOR_TABLE = "benchmark_floor_client_pass"
 

@@ -7,8 +7,8 @@ import re
 import psycopg
 from dagster import EventLogEntry, deserialize_value
 
-from dagster_cerniq.database import with_database
-from dagster_cerniq.instance import storage_database
+from dagster_cerniq.ops.database import with_database
+from dagster_cerniq.ops.instance import storage_database
 
 RUN_ID = re.compile(r"^run ([0-9a-f-]{36}) ", re.MULTILINE)
 

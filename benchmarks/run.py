@@ -25,7 +25,7 @@ import psycopg
 from benchmarks import compare, dataset, floor, measure, profile
 from benchmarks.baseline.context import start_of_day
 from benchmarks.baseline.params import load_parameters
-from dagster_cerniq.run_dates import logical_time
+from dagster_cerniq.lib.run_dates import logical_time
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SEED = 2026

@@ -1,3 +1,3 @@
-from dagster_cerniq.cli import main
+from dagster_cerniq.ops.cli import main
 
 main()

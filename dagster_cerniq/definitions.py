@@ -1,37 +1,24 @@
-"""The Dagster code location: each domain module owns its assets, sensors and schedules."""
+"""The Dagster code location: every asset, check, job, sensor and schedule found under
+`dagster_cerniq.defs` (one folder per domain; adding one is not an edit here), plus the
+resources, chosen when a run starts (never at import)."""
 
-from dagster import Definitions
+from dagster import Definitions, load_defs
 from dagster_dbt import DbtCliResource
 
-from dagster_cerniq import analytics, churn, feedback, hitl, lifecycle, referrals, tenants
-from dagster_cerniq.dbt_project import cerniq_dbt_project, dbt_executable
-from dagster_cerniq.outbox import OutboxChannel
-from dagster_cerniq.resources import CerniqDatabase
-from dagster_cerniq.sentiment.asset import sentiment_analysis
+import dagster_cerniq.defs
+from dagster_cerniq.defs.dbt.project import cerniq_dbt_project, dbt_executable
+from dagster_cerniq.lib.outbox import OutboxChannel
+from dagster_cerniq.lib.resources import CerniqDatabase
 
-defs = Definitions(
-    assets=[
-        sentiment_analysis,
-        analytics.dbt_detection,
-        analytics.dbt_evaluation,
-        lifecycle.nurturing_state,
-        churn.churn_signals,
-        churn.churn_factors,
-        lifecycle.state_transitions,
-        feedback.nps_surveys,
-        referrals.referral_requests,
-        hitl.hitl_tasks,
-    ],
-    jobs=[tenants.nurturing_job, hitl.hitl_sla_job, analytics.dbt_data_tests_job],
-    sensors=[tenants.tenant_partitions_sync, tenants.tenant_events_sensor],
-    schedules=[
-        tenants.daily_evaluation,
-        hitl.hitl_sla_every_15_minutes,
-        analytics.dbt_data_tests_daily,
-    ],
-    resources={
-        "dbt": DbtCliResource(project_dir=cerniq_dbt_project(), dbt_executable=dbt_executable()),
-        "database": CerniqDatabase(),
-        "channel": OutboxChannel(),
-    },
+defs = Definitions.merge(
+    load_defs(dagster_cerniq.defs),
+    Definitions(
+        resources={
+            "dbt": DbtCliResource(
+                project_dir=cerniq_dbt_project(), dbt_executable=dbt_executable()
+            ),
+            "database": CerniqDatabase(),
+            "channel": OutboxChannel(),
+        }
+    ),
 )

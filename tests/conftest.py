@@ -17,10 +17,10 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from dagster_cerniq import migrations
-from dagster_cerniq.database import with_database
-from dagster_cerniq.embedded import REPO_ROOT, EmbeddedPostgres
-from dagster_cerniq.instance import storage_database
+from dagster_cerniq.ops import migrations
+from dagster_cerniq.ops.database import with_database
+from dagster_cerniq.ops.embedded import REPO_ROOT, EmbeddedPostgres
+from dagster_cerniq.ops.instance import storage_database
 from dagster_cerniq.synthetic import generate
 
 TEST_PORT = int(os.environ.get("CERNIQ_TEST_PG_PORT", "54339"))

@@ -53,12 +53,11 @@ def test_every_contender_is_measured(small) -> None:
 
 def test_the_pipeline_profile_times_its_steps_and_dbt_models(small) -> None:
     profile = small.record("pipeline", "incremental").profile
-    assert {"dbt_detection", "dbt_evaluation", "nurturing_state", "state_transitions"} <= set(
-        profile["steps"]
-    )
-    assert profile["dbt"]["dbt_detection models"] > 0
-    assert profile["dbt"]["dbt_evaluation models"] > 0
-    assert profile["dbt_nodes"]["dbt_evaluation model.cerniq.fct_churn_scores"] > 0
+    steps = {"dbt_source_facts", "dbt_state_decisions", "nurturing_state", "state_transitions"}
+    assert steps <= set(profile["steps"])
+    assert profile["dbt"]["dbt_source_facts models"] > 0
+    assert profile["dbt"]["dbt_state_decisions models"] > 0
+    assert profile["dbt_nodes"]["dbt_state_decisions model.cerniq.fct_churn_scores"] > 0
 
 
 def test_the_report_prints_and_serialises(small) -> None:

@@ -32,10 +32,9 @@ import psycopg
 import pytest
 from dagster import instance_for_test, materialize
 
-from dagster_cerniq.resources import CerniqDatabase
-from dagster_cerniq.run_dates import AS_OF_TAG
-from dagster_cerniq.sentiment.asset import sentiment_analysis
-from dagster_cerniq.sentiment.claude import (
+from dagster_cerniq.defs.automation.partitions import tenant_partitions
+from dagster_cerniq.defs.sentiment.analyze import sentiment_analysis
+from dagster_cerniq.defs.sentiment.claude import (
     DEFAULT_MODEL,
     EMPTY_TEXT_ERROR,
     MAX_TEXT_CHARS,
@@ -51,8 +50,9 @@ from dagster_cerniq.sentiment.claude import (
     parse_retry_after,
     text_to_send,
 )
-from dagster_cerniq.sentiment.schema import ChurnIndicator, MessageAnalysis, Sentiment, Topic
-from dagster_cerniq.tenants import tenant_partitions
+from dagster_cerniq.defs.sentiment.schema import ChurnIndicator, MessageAnalysis, Sentiment, Topic
+from dagster_cerniq.lib.resources import CerniqDatabase
+from dagster_cerniq.lib.run_dates import AS_OF_TAG
 from tests.conftest import GENERATED_AS_OF, generated
 
 FORCED_MODEL = "claude-sonnet-4-6"  # accepts tool_choice {"type": "tool"}

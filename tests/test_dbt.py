@@ -14,8 +14,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from dagster_cerniq import migrations
-from dagster_cerniq.dbt_project import DBT_PROJECT_DIR, dbt_env, dbt_vars
+from dagster_cerniq.defs.dbt.project import DBT_PROJECT_DIR, dbt_env, dbt_vars
+from dagster_cerniq.ops import migrations
 from dagster_cerniq.synthetic import generate
 from dagster_cerniq.synthetic.vocabulary import COMPETITORS
 from tests.conftest import new_database

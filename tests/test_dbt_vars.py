@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from dagster_cerniq.dbt_project import dbt_env, dbt_vars
+from dagster_cerniq.defs.dbt.project import dbt_env, dbt_vars
 
 
 def test_vars_sort_and_deduplicate_tenants() -> None:

@@ -1,7 +1,8 @@
-"""Least-loaded assignment of HITL tasks (hitl.ASSIGN_TO_LEAST_LOADED) against a one-task-at-a-
-time reference: each task, oldest deadline first, to the active user with the fewest open tasks
-at that moment (ties by id), users with an escalation role only when the tenant has no one
-else. The statement computes it set-based with bounded slots; the results must be identical."""
+"""Least-loaded assignment of HITL tasks (hitl/sql/assign_to_least_loaded.sql) against a
+one-task-at-a-time reference: each task, oldest deadline first, to the active user with the
+fewest open tasks at that moment (ties by id), users with an escalation role only when the
+tenant has no one else. The statement computes it set-based with bounded slots; the results
+must be identical."""
 
 import datetime as dt
 import random
@@ -9,10 +10,8 @@ import uuid
 
 import psycopg
 import pytest
-from psycopg import sql
 
-from dagster_cerniq.hitl import ASSIGN_TO_LEAST_LOADED, OPEN_STATUSES
-from dagster_cerniq.write_back import mart
+from dagster_cerniq.defs.hitl.sla_clock import ASSIGN_TO_LEAST_LOADED
 
 NOW = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)
 ESCALATION_ROLES = "ADMIN,MANAGER"
@@ -52,15 +51,17 @@ def _reference(conn, tenant_id) -> dict[uuid.UUID, uuid.UUID]:
     users = conn.execute(
         "select u.id, u.role = any(string_to_array(%s, ',')), "
         "(select count(*) from gold_hitl_tasks_e5 t where t.assigned_to = u.id "
-        "and t.status = any(%s)) from users u where u.tenant_id = %s and u.is_active",
-        (ESCALATION_ROLES, list(OPEN_STATUSES), tenant_id),
+        "and cerniq_hitl_task_is_open(t.status)) from users u "
+        "where u.tenant_id = %s and u.is_active",
+        (ESCALATION_ROLES, tenant_id),
     ).fetchall()
     pool = [u for u in users if not u[1]] or users
     load = {user_id: open_tasks for user_id, _, open_tasks in pool}
     tasks = conn.execute(
         "select id from gold_hitl_tasks_e5 where tenant_id = %s and assigned_to is null "
-        "and status = any(%s) order by sla_deadline, created_at, client_id, task_type, id",
-        (tenant_id, list(OPEN_STATUSES)),
+        "and cerniq_hitl_task_is_open(status) "
+        "order by sla_deadline, created_at, client_id, task_type, id",
+        (tenant_id,),
     ).fetchall()
     expected = {}
     for (task_id,) in tasks:
@@ -100,12 +101,8 @@ def test_least_loaded_assignment_matches_one_at_a_time(conn: psycopg.Connection)
     tenants.append(tenant_id)
 
     expected = {task: user for tenant in tenants for task, user in _reference(conn, tenant).items()}
-    statement = sql.SQL(ASSIGN_TO_LEAST_LOADED).format(
-        settings=mart("int_tenant_lifecycle_settings")
-    )
     assigned = conn.execute(
-        statement,
-        {"tenants": tenants, "open_statuses": list(OPEN_STATUSES), "logical_time": NOW},
+        ASSIGN_TO_LEAST_LOADED.compose(), {"tenants": tenants, "logical_time": NOW}
     ).rowcount
 
     assert assigned == len(expected) == 42

@@ -24,12 +24,14 @@ import pytest
 from dagster import build_schedule_context
 
 from dagster_cerniq.definitions import defs
-from dagster_cerniq.hitl import hitl_sla_every_15_minutes, hitl_sla_job, run_hitl_clock
-from dagster_cerniq.instance import cerniq_instance
-from dagster_cerniq.pipeline import run_pipeline
-from dagster_cerniq.run_dates import AS_OF_TAG
-from dagster_cerniq.tenants import run_tags
-from dagster_cerniq.write_back import RunScope
+from dagster_cerniq.defs.automation.jobs import hitl_sla_job
+from dagster_cerniq.defs.automation.partitions import run_tags
+from dagster_cerniq.defs.automation.schedules import hitl_sla_every_15_minutes
+from dagster_cerniq.defs.hitl.sla_clock import run_hitl_clock
+from dagster_cerniq.lib.run_dates import AS_OF_TAG
+from dagster_cerniq.lib.write_back import RunScope
+from dagster_cerniq.ops.instance import cerniq_instance
+from dagster_cerniq.ops.pipeline import run_pipeline
 from tests.conftest import generated
 from tests.fingerprints import fingerprint
 

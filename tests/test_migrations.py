@@ -10,7 +10,7 @@ import sys
 import psycopg
 import pytest
 
-from dagster_cerniq import migrations
+from dagster_cerniq.ops import migrations
 from tests.seed_catalog import (
     normalize_default,
     normalize_sql,

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_cerniq.sentiment.offline import MODEL_NAME, MODEL_VERSION, analyze
-from dagster_cerniq.sentiment.schema import ChurnIndicator, MessageAnalysis, Sentiment, Topic
+from dagster_cerniq.defs.sentiment.offline import MODEL_NAME, MODEL_VERSION, analyze
+from dagster_cerniq.defs.sentiment.schema import ChurnIndicator, MessageAnalysis, Sentiment, Topic
 from dagster_cerniq.synthetic import vocabulary as vocab
 
 LABELLED = Path(__file__).parent / "data" / "sentiment_labelled_ro.csv"

@@ -18,22 +18,21 @@ from dagster import (
     instance_for_test,
 )
 
-from dagster_cerniq.analytics import dbt_data_tests_daily, dbt_data_tests_job
-from dagster_cerniq.dbt_project import DBT_PROJECT_DIR
 from dagster_cerniq.definitions import defs
-from dagster_cerniq.instance import cerniq_instance
-from dagster_cerniq.pipeline import run_pipeline
-from dagster_cerniq.resources import CerniqDatabase
-from dagster_cerniq.run_dates import AS_OF_TAG
-from dagster_cerniq.tenants import (
+from dagster_cerniq.defs.automation.jobs import dbt_data_tests_job
+from dagster_cerniq.defs.automation.partitions import (
     PARTITION_RANGE_END_TAG,
     PARTITION_RANGE_START_TAG,
-    daily_evaluation,
     partition_ranges,
-    tenant_events_sensor,
     tenant_partitions,
-    tenant_partitions_sync,
 )
+from dagster_cerniq.defs.automation.schedules import daily_evaluation, dbt_data_tests_daily
+from dagster_cerniq.defs.automation.sensors import tenant_events_sensor, tenant_partitions_sync
+from dagster_cerniq.defs.dbt.project import DBT_PROJECT_DIR
+from dagster_cerniq.lib.resources import CerniqDatabase
+from dagster_cerniq.lib.run_dates import AS_OF_TAG
+from dagster_cerniq.ops.instance import cerniq_instance
+from dagster_cerniq.ops.pipeline import run_pipeline
 from tests.conftest import database_env, generated
 from tests.fingerprints import fingerprint
 

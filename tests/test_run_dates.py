@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from dagster_cerniq.errors import CerniqError
-from dagster_cerniq.run_dates import AS_OF_TAG, as_of_from_tags, logical_time, today
+from dagster_cerniq.lib.run_dates import AS_OF_TAG, as_of_from_tags, logical_time, today
+from dagster_cerniq.ops.errors import CerniqError
 
 
 def test_logical_time_of_a_past_date_is_the_end_of_that_day() -> None:

@@ -10,13 +10,13 @@ import psycopg
 import pytest
 from dagster import instance_for_test, materialize
 
-from dagster_cerniq.pipeline import run_pipeline
-from dagster_cerniq.resources import CerniqDatabase
-from dagster_cerniq.run_dates import AS_OF_TAG
-from dagster_cerniq.sentiment import asset as sentiment_module
-from dagster_cerniq.sentiment.claude import AnalysisOutcome
-from dagster_cerniq.sentiment.offline import MODEL_NAME
-from dagster_cerniq.tenants import tenant_partitions
+from dagster_cerniq.defs.automation.partitions import tenant_partitions
+from dagster_cerniq.defs.sentiment import analyze as sentiment_module
+from dagster_cerniq.defs.sentiment.claude import AnalysisOutcome
+from dagster_cerniq.defs.sentiment.offline import MODEL_NAME
+from dagster_cerniq.lib.resources import CerniqDatabase
+from dagster_cerniq.lib.run_dates import AS_OF_TAG
+from dagster_cerniq.ops.pipeline import run_pipeline
 from tests.conftest import generated
 
 AS_OF = dt.date(2026, 10, 15)

@@ -76,7 +76,7 @@ def evaluate(
         if onboarding_completed_at is not None and onboarding_completed_at < ctx.logical_time:
             new_state, reason = "NURTURING_ACTIVE", "Onboarding completed"
     elif current == "NURTURING_ACTIVE":
-        if signals and score >= v("at_risk_min_score"):
+        if signals and ctx.params.band(score).is_at_risk:
             new_state, reason = "AT_RISK", f"Churn risk detected: {score}"
         elif total_orders >= v("loyal_min_orders") and _at_least(nps, v("loyal_min_nps")):
             new_state, reason = "LOYAL_CLIENT", "Loyalty criteria met"
@@ -88,7 +88,7 @@ def evaluate(
     elif current == "LOYAL_CLIENT":
         if referrals >= v("advocate_min_referrals") and _at_least(nps, v("advocate_min_nps")):
             new_state, reason = "ADVOCATE", "Advocate criteria met"
-        elif score >= v("loyal_at_risk_min_score"):
+        elif ctx.params.band(score).is_at_risk and score >= v("loyal_at_risk_min_score"):
             new_state, reason = "AT_RISK", "Churn risk increased"
     elif current == "CHURNED":
         if last_order_at > changed_at:

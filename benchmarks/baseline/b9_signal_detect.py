@@ -182,7 +182,7 @@ class _Detection:
         stored = self.conn.execute(
             SIGNALS_OF_KEY, (self.tenant_id, self.client_id, signal_type, source_id)
         ).fetchall()
-        automatic = self.ctx.params.vars["automatic_resolution_types"]
+        automatic = {r.cleared_resolution for r in self.ctx.params.rules.values()}
         if any(resolved and kind not in automatic for _, resolved, kind, _ in stored):
             return  # a person resolved it: it stays resolved while the condition lasts
         self.ctx.hand_on(self.ctx.confirmed_signals, key)
@@ -317,9 +317,7 @@ def handle_sweep(ctx: RunContext):
                     sent = conn.execute(MESSAGE_SENT_AT, (tenant_id, source_id)).fetchone()
                     if sent is not None and window_start <= sent[0] < ctx.logical_time:
                         continue
-                    resolution = "EXPIRED"
-                else:
-                    resolution = "CONDITION_CLEARED"
+                resolution = ctx.params.rules[signal_type].cleared_resolution
                 conn.execute(RESOLVE_SIGNAL, (ctx.logical_time, resolution, signal_id))
 
     return handle

@@ -11,13 +11,12 @@ import psycopg
 
 from benchmarks.baseline.context import RunContext
 from benchmarks.baseline.params import RiskBand
-
-OPEN_STATUSES = ["PENDING", "ASSIGNED", "IN_PROGRESS"]
-CHURN_TASK_TYPES = ["CHURN_INTERVENTION", "CHURN_ESCALATION"]
+from dagster_cerniq.defs.hitl.tasks import CHURN_TASK_TYPES
 
 OPEN_CHURN_TASK = """
     select id, priority from gold_hitl_tasks_e5
-    where tenant_id = %s and client_id = %s and task_type = any(%s) and status = any(%s)
+    where tenant_id = %s and client_id = %s and task_type = any(%s)
+      and cerniq_hitl_task_is_open(status)
 """
 
 RAISE_TASK = """
@@ -73,7 +72,7 @@ def open_or_raise_churn_task(
         "reason": reason,
     }
     open_tasks = conn.execute(
-        OPEN_CHURN_TASK, (tenant_id, client_id, CHURN_TASK_TYPES, OPEN_STATUSES)
+        OPEN_CHURN_TASK, (tenant_id, client_id, list(CHURN_TASK_TYPES))
     ).fetchall()
     if open_tasks:
         for task_id, priority in open_tasks:

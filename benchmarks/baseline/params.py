@@ -7,11 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-import yaml
+from dagster_cerniq.defs.dbt.project import DBT_PROJECT_DIR, dbt_var_defaults
 
-from dagster_cerniq.embedded import REPO_ROOT
-
-DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 CENTS = Decimal("0.01")
 
 
@@ -37,6 +34,7 @@ class SignalRule:
     strength_per_unit: Decimal
     min_strength: Decimal
     max_strength: Decimal
+    cleared_resolution: str
 
     def strength(self, measure: Decimal) -> Decimal:
         raw = self.base_strength + self.strength_per_unit * measure
@@ -116,13 +114,13 @@ def _onboarding_days() -> int:
 
 
 def load_parameters() -> Parameters:
-    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    variables = project["vars"]
+    variables = dbt_var_defaults()
     rules = {
         row["signal_type"]: SignalRule(
             signal_type=row["signal_type"],
             signal_category=row["signal_category"],
             evidence_source_type=row["evidence_source_type"],
+            cleared_resolution=row["cleared_resolution"],
             **{
                 field: _decimal(row[field])
                 for field in (

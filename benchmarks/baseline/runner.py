@@ -22,7 +22,7 @@ from benchmarks.baseline import (
 from benchmarks.baseline.context import RunContext
 from benchmarks.baseline.params import load_parameters
 from benchmarks.baseline.workers import QueueStats, drain
-from dagster_cerniq.run_dates import logical_time
+from dagster_cerniq.lib.run_dates import logical_time
 
 # The seed's `concurrency` of each worker (docs/seeds/002: A1 10, A2 20, A6 10, B9 20, B10 15).
 # The feedback mirrors and the sweep are not seed workers: they get A1's and B9's.

@@ -42,11 +42,11 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- SPEC §1.1: an order is completed when DELIVERED with delivered_at set, on or before the
-    as-of date. -#}
+{#- SPEC §1.1: a completed order, delivered on or before the as-of date. -#}
 {% macro is_completed_order(status_column='order_status', delivered_column='delivered_at') -%}
-    ({{ status_column }} = 'DELIVERED'
-    and {{ delivered_column }} is not null
+    {#- The rule itself is the database function of migration 012, which the write-back, the
+        sensors and `cerniq show` ask too. -#}
+    (cerniq_order_is_completed({{ status_column }}, {{ delivered_column }})
     and {{ seen_as_of(delivered_column) }})
 {%- endmacro %}
 

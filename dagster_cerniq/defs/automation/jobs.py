@@ -1,0 +1,26 @@
+"""The jobs: the whole graph per tenant range, the HITL SLA clock alone, the dbt data tests."""
+
+from dagster import AssetSelection, define_asset_job
+
+# The dbt data tests (asset checks) read whole tables: they run in their own daily job, not in
+# every evaluation run.
+nurturing_job = define_asset_job(
+    "nurturing_evaluation",
+    selection=AssetSelection.all().without_checks(),
+    description="The whole graph for the selected tenants: dbt models, write-backs, follow-ups.",
+)
+
+hitl_sla_job = define_asset_job(
+    "hitl_sla_clock",
+    selection=AssetSelection.assets("hitl_tasks"),
+    description="The HITL SLA clock alone: assignment, OK -> WARNING -> BREACHED, escalation.",
+)
+
+dbt_data_tests_job = define_asset_job(
+    "dbt_data_tests",
+    selection=AssetSelection.all_asset_checks(),
+    description=(
+        "The dbt data tests (keys, uniqueness, accepted values) as asset checks, over whole "
+        "tables: every tenant's rows and the shared source views."
+    ),
+)

@@ -1,0 +1,2 @@
+select id::text from tenants
+order by created_at, id

@@ -1,0 +1,655 @@
+"""Romanian word lists and phrase rules of the offline sentiment analyzer (`offline.py`).
+
+Plain data. Every pattern is a regular expression over the *normalised* message: lower case,
+no diacritics (ă â î ș ț and the cedilla forms ş ţ folded to a i s t), one space between
+tokens, punctuation kept as separate tokens (`.` `,` `!` `?` `;` `:`), so `\\w` never crosses
+a punctuation mark. Named competitors of the tenant appear as the token `__comp__`.
+
+Placeholders (`FRAGMENTS`) expanded when the rules are compiled:
+  `<RIVAL>` a competitor: a named one (`__comp__`) or "alt furnizor", "concurența", "alții"…
+  `<YOU>`   the supplier addressed: "voi", "dumneavoastră"
+  `<PROD>`  a product noun (seed, fertiliser, crop protection, "marfa", "lotul"…)
+  `<GOODS>` what gets delivered; `<DELIVERED>` "ajuns", "venit", "livrat"…
+  `<HIGH>` / `<FAIR>` what a price is said to be ("mare", "piperat" / "bun", "corect")
+Gaps between words are written `(?:\\w+ ){0,N}?`: at most N words, never across punctuation.
+A named group `h` (or `h2`) marks the head word: negation and intensifiers are looked for
+before it (default: the first word of the match).
+
+Valences are in "lexicon units": about ±0.5 for an ordinary opinion word, ±1 for the strongest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dagster_cerniq.defs.sentiment.schema import ChurnIndicator, Topic
+
+# --- Emotions (names stored in gold_sentiment_analysis.emotions) ---------------------------
+
+ANGER = "anger"
+FRUSTRATION = "frustration"
+DISAPPOINTMENT = "disappointment"
+WORRY = "worry"
+SATISFACTION = "satisfaction"
+GRATITUDE = "gratitude"
+
+# --- Modifiers ---------------------------------------------------------------------------
+
+# Words that negate the next few words ("n" comes from "n-a", "n-am").
+NEGATORS: frozenset[str] = frozenset(
+    {
+        "nu",
+        "n",
+        "nici",
+        "nicio",
+        "niciun",
+        "niciuna",
+        "niciodata",
+        "fara",
+        "nimic",
+        "zero",
+        "lipsa",
+        "nicidecum",
+    }
+)
+# "deloc" strengthens a negation ("nu e deloc scump") and negates on its own ("deloc bun").
+DELOC = "deloc"
+# How many tokens before the head a negator or intensifier may stand.
+NEGATION_WINDOW = 4
+# A negated opinion is weaker than its opposite ("nu e rău" < "e bun"): VADER's 0.74.
+NEGATION_FLIP = 0.75
+# "nu prea" = "not really": a softer negation.
+SOFT_NEGATION_FLIP = 0.6
+
+# "Nu cred că ...", "n-aș zice că ...": the negation reaches the whole clause after "că".
+NEGATION_RAISING_PATTERN = (
+    r"(?:nu|n) (?:as |am |o sa |pot sa |prea )?(?:zice|spune|crede|cred|zic|spun|consider"
+    r"|considera|afirma|pretinde) ca"
+)
+
+# Tokens that end the reach of a negation or of an intensifier (clause boundaries).
+CLAUSE_BREAKS: frozenset[str] = frozenset(
+    {".", ",", "!", "?", ";", ":", "dar", "insa", "ci", "si", "sau", "iar", "desi", "totusi"}
+)
+
+# Intensifiers (multiply the head's valence). Two-word ones are matched as bigrams.
+INTENSIFIERS: dict[str, float] = {
+    "foarte": 1.3,
+    "f": 1.3,
+    "prea": 1.3,
+    "super": 1.3,
+    "tare": 1.2,
+    "chiar": 1.15,
+    "total": 1.4,
+    "complet": 1.4,
+    "absolut": 1.4,
+    "extrem": 1.5,
+    "teribil": 1.4,
+    "groaznic": 1.4,
+    "incredibil": 1.4,
+    "atat": 1.3,
+    "asa": 1.2,
+    "mult": 1.2,
+    "enorm": 1.4,
+    "ft": 1.3,
+    "deosebit": 1.3,
+    "extraordinar": 1.4,
+    "cam": 0.8,
+    "putin": 0.6,
+    "pic": 0.6,
+    "oarecum": 0.7,
+    "relativ": 0.8,
+    "aproape": 0.8,
+    "destul": 0.85,
+    "usor": 0.7,
+}
+# "cel mai", "cea mai", ... before the head.
+SUPERLATIVE_ARTICLES: frozenset[str] = frozenset({"cel", "cea", "cei", "cele"})
+SUPERLATIVE = 1.4
+
+# Words joining two clauses where the second carries the message ("bun, dar scump").
+CONTRAST_WORDS: frozenset[str] = frozenset({"dar", "insa", "totusi", "numai", "doar"})
+# "numai" and "doar" contrast only when followed by "ca" ("doar că").
+CONTRAST_NEEDS_CA: frozenset[str] = frozenset({"numai", "doar"})
+BEFORE_CONTRAST = 0.5
+AFTER_CONTRAST = 1.5
+
+# Repetition makes a complaint stronger and frustrated ("iar", "a treia oară", "din nou").
+REPETITION_PATTERN = (
+    r"(?:din nou|iarasi|inca o data|a (?:doua|treia|patra|cincea|cata|n|\d+) oara"
+    r"|nu (?:e|este|mai e) prima (?:data|oara)|de fiecare data|de atatea ori|mereu"
+    r"|tot timpul|in mod repetat|repetat\w*|iar(?= [,.!?;]|$)"
+    r"|iar(?= (?:au|a|ati|am|nu|n|s|e|este|v|ne|mi"
+    r"|intarzi\w*|scump\w*|ne a|mi a)\b))"
+)
+REPETITION_BOOST = 1.25
+
+# Sarcasm markers: the positive words of the sentence are read ironically when the message
+# also complains ("Bravo, iar ați întârziat. Foarte profesionist, ce să zic.").
+SARCASM_MARKER_PATTERN = r"(?:ce sa (?:mai )?(?:zic|spun|zicem)|ce sa mai vorbim|zi si tu)"
+
+# Greetings, wishes and sign-offs carry no opinion ("Bună ziua", "O zi bună!").
+GREETING_PATTERN = (
+    r"(?:^buna(?= [,.!])|buna (?:ziua|dimineata|seara|ziuan)|o zi (?:buna|frumoasa|excelenta)"
+    r"|zi buna|seara buna|o seara (?:buna|frumoasa)|sa traiti|cu (?:stima|respect|drag)"
+    r"|salut\w*|spor la treaba|numai bine|toate cele bune|la multi ani"
+    r"|sarbatori fericite|o saptamana (?:buna|frumoasa)|weekend (?:placut|frumos)"
+    r"|o duminica (?:buna|frumoasa)|sanatate multa|toate bune|fara suparare|cu tot respectul"
+    r"|nu va suparati|nu vreau sa (?:va )?deranjez)"
+)
+
+# Common abbreviations and chat spellings, after folding.
+ABBREVIATIONS: dict[str, str] = {
+    "pt": "pentru",
+    "ptr": "pentru",
+    "dvs": "dumneavoastra",
+    "dv": "dumneavoastra",
+    "dumneavoastre": "dumneavoastra",
+    "ms": "mersi",
+    "mss": "mersi",
+    "msi": "mersi",
+    "mrs": "mersi",
+    "merci": "mersi",
+    "multam": "multumesc",
+    "mltm": "multumesc",
+    "mersic": "mersi",
+    "thx": "mersi",
+    "thanks": "mersi",
+    "n": "nu",
+    "nus": "nu",
+    "k": "ok",
+    "oki": "ok",
+    "okay": "ok",
+    "okey": "ok",
+    "oke": "ok",
+    "okk": "ok",
+    "bn": "bine",
+    "fff": "foarte",
+    "ff": "foarte",
+    "tb": "trebuie",
+    "tre": "trebuie",
+    "sa-mi": "sa",
+}
+# Acronyms written in capitals that are not shouting.
+ACRONYMS: frozenset[str] = frozenset(
+    {"NPK", "APIA", "ANPC", "SRL", "SA", "PFA", "II", "IF", "DAP", "UE", "OK", "TVA", "CUI",
+     "RO", "SMS", "CEC", "OP", "HA", "KG", "AFIR", "ANAF", "PDF", "WC", "IBAN"}
+)  # fmt: skip
+
+# Emoji in a message that also has words (an emoji-only message stays NEUTRAL).
+POSITIVE_EMOJI = "👍👌🙂😊😀😃😄😁🤗❤💚💪🥰😍⭐✅🙏"
+NEGATIVE_EMOJI = "👎😡😠🤬😞😢😭😤🙁☹😒😩😫💩❌"
+POSITIVE_EMOTICONS = (":)", ":-)", ":D", ":-D", ";)", "=)")
+NEGATIVE_EMOTICONS = (":(", ":-(", ":((", ">:(", ":'(")
+EMOJI_VALENCE = 0.3
+
+# --- Products (mentioned_products, canonical names) -----------------------------------
+
+PRODUCTS: tuple[tuple[str, str], ...] = (
+    ("porumb", r"porumb\w*"),
+    ("floarea-soarelui", r"flo\w* soarelui"),
+    ("grâu", r"grau\w*|grane\w*"),
+    ("rapiță", r"rapit\w*"),
+    ("orz", r"orz|orzul\w*|orzoaic\w*"),
+    ("soia", r"soia|soiei"),
+    ("NPK", r"npk\w*|complex\w* \d+ \d+ \d+"),
+    ("azotat de amoniu", r"azotat\w*"),
+    ("uree", r"uree\w*|ureea\w*"),
+    ("fosfat diamoniu", r"fosfat\w*|dap"),
+    ("îngrășământ foliar", r"foliar\w*"),
+    ("erbicid", r"erbicid\w*"),
+    ("fungicid", r"fungicid\w*"),
+    ("insecticid", r"insecticid\w*"),
+    ("amendament calcaros", r"amendament\w*"),
+    ("sămânță", r"saman\w*|seminte\w*|samint\w*|hibrid\w*"),
+    ("îngrășământ", r"ingrasam\w*|fertilizant\w*"),
+)
+# A product-ish noun: a complaint about it with no other reason is a quality complaint.
+PRODUCT_NOUN = (
+    r"(?:porumb\w*|flo\w* soarelui|grau\w*|rapit\w*|orz\w*|soia|npk|azotat\w*|uree\w*"
+    r"|fosfat\w*|foliar\w*|erbicid\w*|fungicid\w*|insecticid\w*|pesticid\w*"
+    r"|amendament\w*|saman\w*|seminte\w*|hibrid\w*|soi\w*|ingrasam\w*|fertilizant\w*"
+    r"|produs\w*|marf\w*|lot\w*|sac\w*|ambalaj\w*|calitat\w*|tratament\w*|cultur\w*)"
+)
+
+RIVAL = (
+    r"(?:(?:cei |cele |aia |astia )?(?:de )?la )?(?:__comp__|alt\w* furnizor\w*"
+    r"|ceilalti furnizori|alta firma|alte firme|concurent\w*|altii|alta parte|altcineva)"
+)
+YOU = r"(?:voi|dumneavoastra|domniile voastre)"
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One phrase rule."""
+
+    pattern: str
+    valence: float = 0.0
+    topics: tuple[Topic, ...] = ()
+    churn: tuple[ChurnIndicator, ...] = ()
+    emotion: str | None = None
+    # Carries its own negation ("nu a ajuns"): never flipped by a negator before it.
+    fixed: bool = False
+    # Topic-only rules: they neither block nor are blocked by overlapping phrase rules.
+    overlay: bool = False
+    # A sentence-opening interjection that turns ironic in a complaint ("Bravo, ...").
+    interjection: bool = False
+    # Thanks: "pentru ..." or a message of thanks only is gratitude, else a polite formula.
+    thanks: bool = False
+    # Counts only in a message that names a competitor ("Ne gândim serios.").
+    needs_competitor: bool = False
+    # A word that is also an intensifier ("super"): no opinion of its own before another one.
+    intensifier_word: bool = False
+    # Topic-only rules whose topic stands under a negation ("nu sunt mulțumit de comunicare"
+    # is still about customer service); an order request under a negation is none.
+    keep_when_negated: bool = False
+
+
+def _cue(
+    pattern: str,
+    valence: float = 0.0,
+    topics: str = "",
+    churn: str = "",
+    emotion: str | None = None,
+    **flags: bool,
+) -> Cue:
+    return Cue(
+        pattern,
+        valence,
+        tuple(Topic(code) for code in topics.split()),
+        tuple(ChurnIndicator(code) for code in churn.split()),
+        emotion,
+        **flags,
+    )
+
+
+PRICE = "PRICE_HIGH"
+QUALITY = "QUALITY_ISSUE"
+DELIVERY = "DELIVERY_DELAY"
+PAYMENT = "PAYMENT_TERMS"
+AVAILABILITY = "PRODUCT_AVAILABILITY"
+SERVICE = "CUSTOMER_SERVICE"
+OFFER = "COMPETITOR_OFFER"
+ORDER = "ORDER_REQUEST"
+ADVICE = "TECHNICAL_ADVICE"
+
+SWITCH = "SWITCHING_SUPPLIER"
+REDUCED = "REDUCED_ORDERS"
+ENDING = "CONTRACT_ENDING"
+ESCALATION = "ESCALATION_THREAT"
+
+# Bad-price adjectives after "preț".
+_HIGH = (
+    r"(?:mare|mari|marisor\w*|ridicat\w*|exagerat\w*|piperat\w*|umflat\w*|enorm\w*|usturator"
+    r"|astronomic\w*|razna|pe cer|aberant\w*|absurd\w*|de farmacie|de lux|de speculant\w*"
+    r"|inacceptabil\w*|nejustificat\w*|excesiv\w*|scump\w*|prohibitiv\w*)"
+)
+_FAIR = (
+    r"(?:bun|buna|bune|buni|corect\w*|ok|accesibil\w*|rezonabil\w*|decent\w*|avantajos\w*|mic|mici)"
+)
+_DELIVERED = r"(?:ajuns|venit|sosit|livrat\w*|adus|trimis|incarcat|plecat)"
+_GOODS = (
+    r"(?:livrar\w*|marf\w*|comand\w*|transport\w*|sac\w*|ingrasam\w*|saman\w*|seminte\w*"
+    r"|uree\w*|azotat\w*|npk|produs\w*|coletul|paletii|camion\w*|soferul|masina)"
+)
+
+# Shared pieces of the patterns below, written there as `<NAME>`.
+FRAGMENTS: dict[str, str] = {
+    "<RIVAL>": RIVAL,
+    "<YOU>": YOU,
+    "<PROD>": PRODUCT_NOUN,
+    "<GOODS>": _GOODS,
+    "<DELIVERED>": _DELIVERED,
+    "<HIGH>": _HIGH,
+    "<FAIR>": _FAIR,
+}
+
+# fmt: off
+CUES: tuple[Cue, ...] = (
+    # ---------------------------------------------------------------- gratitude / praise
+    _cue(r"(?:va |iti |le |ne )?(?P<h>multumesc|multumim|multumiri|mersi)(?: mult| frumos"
+         r"| din suflet| tare| enorm| inca o data)?", 0.6, emotion=GRATITUDE, thanks=True),
+    _cue(r"(?:va |iti )?multumesc anticipat|multumim anticipat", 0.05),
+    _cue(r"recunoscat\w*", 0.6, emotion=GRATITUDE),
+    _cue(r"apreci\w*", 0.5, emotion=GRATITUDE),
+    _cue(r"(?P<h>multumit|multumita|multumiti|multumite)", 0.6, emotion=SATISFACTION),
+    _cue(r"satisfacut\w*|satisfactie", 0.6, emotion=SATISFACTION),
+    _cue(r"excelent\w*", 0.9, emotion=SATISFACTION, interjection=True),
+    _cue(r"perfect\w*", 0.8, emotion=SATISFACTION, interjection=True),
+    _cue(r"minunat\w*|fantastic\w*|senzational\w*|nemaipomenit\w*|formidabil\w*",
+         0.8, emotion=SATISFACTION, interjection=True),
+    _cue(r"extraordinar\w*(?! de)|grozav\w*(?! de)", 0.8, emotion=SATISFACTION, interjection=True),
+    _cue(r"impecabil\w*|ireprosabil\w*|nota 10|de nota zece", 0.9, emotion=SATISFACTION),
+    _cue(r"super", 0.6, emotion=SATISFACTION, interjection=True, intensifier_word=True),
+    _cue(r"superb\w*|beton|top|fain\w*|misto|bomba|meserie|fara cusur|ca unsa|ca pe roate"
+         r"|ca la carte|merge struna|nimic de zis", 0.7, emotion=SATISFACTION, interjection=True),
+    _cue(r"(?:ne |m )?(?:ati |a |au )?salvat\w*|de aur|de nadejde|de treaba|(?:oameni|om|sunteti"
+         r"|este|e|firma|partener\w*) de cuvant|minune\w*|minuni|tot respectul"
+         r"|tineti o tot asa|tine o tot asa|asa da|(?:ma|ne) bucur\w*|reusit\w*"
+         r"|curat\w*", 0.6, emotion=SATISFACTION),
+    _cue(r"linistit\w*|liniste|fara griji", 0.3, emotion=SATISFACTION),
+    _cue(r"bravo|felicitari|jos palaria", 0.6, emotion=SATISFACTION, interjection=True),
+    _cue(r"bun|buna|buni|bune|bunul|bunele|bunii|bunatate", 0.5, emotion=SATISFACTION),
+    _cue(r"bine|binisor", 0.4, emotion=SATISFACTION),
+    _cue(r"ok|okei|acceptabil\w*", 0.08),
+    _cue(r"in regula|in ordine|fara probleme|fara nicio problema", 0.45, emotion=SATISFACTION),
+    _cue(r"(?<!gandesc )(?<!gandim )(?<!vorbesc )(?P<h>serio\w*)(?! sa)",
+         0.6, emotion=SATISFACTION),
+    _cue(r"de incredere|corect|corecta|corecte|corecti|cinstit\w*|onest\w*",
+         0.4, emotion=SATISFACTION),
+    _cue(r"(?:va |il |o |v )?(?P<h>recomand)(?: \w+)?(?: oricui| tuturor| cu drag| cu incredere"
+         r"| si altora| mai departe)?", 0.6, emotion=SATISFACTION),
+    _cue(r"rapid\w*|prompt\w*|repede|operativ\w*|eficient\w*|punctual\w*",
+         0.4, emotion=SATISFACTION),
+    _cue(r"(?:a |au )?(?:venit|ajuns|sosit|livrat\w*) (?:\w+ ){0,2}?la timp|la timp|la tanc",
+         0.45, emotion=SATISFACTION),
+    _cue(r"profesionis\w*|profesional\w*|amabil\w*|politicos\w*|atent|atenta|atenti|atente"
+         r"|serviabil\w*", 0.6, emotion=SATISFACTION),
+    _cue(r"(?:fost|sunteti|este|e|a fost|ati fost) (?:\w+ )?de (?:mare |real |un real )?ajutor"
+         r"|ne a ajutat|m a ajutat|ne ati ajutat|ajutat", 0.45, emotion=GRATITUDE),
+    _cue(r"rezolvat\w*", 0.3, emotion=SATISFACTION),
+    _cue(r"de calitate|calitate (?:buna|superioara|excelenta|foarte buna)",
+         0.6, emotion=SATISFACTION),
+    _cue(r"peste asteptari|mai bine decat ne asteptam", 0.8, emotion=SATISFACTION),
+    _cue(r"(?:placut|frumos) surprins\w*|surprins\w* placut", 0.7, emotion=SATISFACTION),
+    _cue(r"placut\w*|placere|incantat\w*|fericit\w*|bucuros|bucuroasa|bucurosi",
+         0.6, emotion=SATISFACTION),
+    _cue(r"frumos|frumoasa|frumoase|frumosi|arata bine|arata foarte bine",
+         0.4, emotion=SATISFACTION),
+    _cue(r"(?:a |au )?(?:rasarit|iesit|crescut) (?:\w+ )?uniform\w*|uniform\w*",
+         0.4, emotion=SATISFACTION),
+    _cue(r"intact\w*|in stare perfecta", 0.4, emotion=SATISFACTION),
+    _cue(r"(?:productie|recolta|randament)\w* (?:\w+ ){0,2}?(?:record|mare|foarte mare)",
+         0.5, emotion=SATISFACTION),
+    _cue(r"merita (?:\w+ ){0,2}?(?:banii|pretul|efortul)|merita", 0.4, emotion=SATISFACTION),
+    _cue(r"raman\w* (?:\w+ )?(?:cu|la) <YOU>|ramanem clienti\w*|clienti fideli",
+         0.6, emotion=SATISFACTION),
+    _cue(r"exact ce (?:ne|imi|mi) (?:mai )?trebuia", 0.4, emotion=SATISFACTION, interjection=True),
+    _cue(r"ieftin\w*", 0.3, emotion=SATISFACTION),
+    # ---------------------------------------------------------------- general negative
+    _cue(r"nemultumi\w*", -0.7, emotion=DISAPPOINTMENT),
+    _cue(r"dezamag\w*", -0.8, emotion=DISAPPOINTMENT),
+    _cue(r"suparat\w*|nervos\w*|nervi|enervat\w*|enervant\w*", -0.7, emotion=ANGER),
+    _cue(r"furios\w*|furioasa|revoltat\w*|indignat\w*|scandalos\w*|scandal", -0.9, emotion=ANGER),
+    _cue(r"(?:m am|ne am) saturat|saturat\w*|satul", -0.8, emotion=FRUSTRATION),
+    _cue(r"nu (?:mai )?(?:suport|suportam|rezist|rezistam|tolera\w*)",
+         -0.9, emotion=FRUSTRATION, fixed=True),
+    _cue(r"nu (?:mai )?(?:putem|pot|se poate) (?:\w+ )?(?:continua|lucra|merge) (?:\w+ )?asa",
+         -0.8, emotion=FRUSTRATION, fixed=True),
+    _cue(r"problem\w*", -0.5, emotion=WORRY),
+    _cue(r"reclamati\w*|reclam(?:am|ati|at|ata|ez)", -0.6, emotion=DISAPPOINTMENT),
+    _cue(r"(?:ma |ne )?(?P<h>plang|plangem)|plangeri\w*", -0.5, emotion=DISAPPOINTMENT),
+    _cue(r"inacceptabil\w*|inadmisibil\w*|intolerabil\w*|revoltator\w*", -0.9, emotion=ANGER),
+    _cue(r"bataie de joc|(?:va |isi )?bateti joc|ati batut joc|batjocur\w*", -1.0, emotion=ANGER),
+    _cue(r"rusin\w*|penibil\w*|jenant\w*|lamentabil\w*|jalnic\w*|deplorabil\w*",
+         -0.85, emotion=ANGER),
+    _cue(r"groaznic\w*(?! de)|oribil\w*|dezastr\w*|catastrof\w*|teribil\w*(?! de)|horror",
+         -0.9, emotion=ANGER),
+    _cue(r"prost\w*|proast\w*|mizer\w*|nasol\w*|praf", -0.7, emotion=DISAPPOINTMENT),
+    _cue(r"slab|slaba|slabe|slabi|slabut\w*|mediocr\w*", -0.6, emotion=DISAPPOINTMENT),
+    _cue(r"rau|rea|rele|rai", -0.6, emotion=DISAPPOINTMENT),
+    _cue(r"teapa|tepuit\w*|tepar\w*|furat\w*|ne furati|hot|hoti|hotie|hotia|hotii|escroc\w*"
+         r"|inselat\w*|inselatorie|jaf|jefui\w*|jecmani\w*|jupui\w*|speculant\w*|criminal\w*",
+         -0.9, emotion=ANGER),
+    _cue(r"minciun\w*|mintit\w*|mintiti|pacal\w*|promisiuni (?:\w+ )?(?:goale|desarte)",
+         -0.8, emotion=ANGER),
+    _cue(r"nesimt\w*|obraznic\w*|nepolitico\w*|arogan\w*|impertinent\w*",
+         -0.9, SERVICE, emotion=ANGER),
+    _cue(r"degeaba|in zadar", -0.6, emotion=FRUSTRATION),
+    _cue(r"aberant\w*|absurd\w*|ridicol\w*", -0.6, emotion=ANGER),
+    _cue(r"nu (?:ne |mi |imi )?(?:mai )?(?:convine|place|plac|multumeste)",
+         -0.6, emotion=DISAPPOINTMENT, fixed=True),
+    _cue(r"jale|haos|batai? de cap|vai de (?:\w+ )?(?:capul|mama)|halal|anormal|nu e normal"
+         r"|nu se face asa|nu asa se|de neinteles|regret\w*|pacat|repros\w*|dezordine",
+         -0.6, emotion=FRUSTRATION),
+    _cue(r"lasat\w* (?:\w+ )?(?:balta|in aer|de izbeliste|in offside)|nu (?:v|va"
+         r"|ne) (?:ati )?(?:tinut|tineti|tinem) de cuvant|nu (?:ati )?(?:respectat"
+         r"|respectati) (?:\w+ )?(?:termen\w*|promisiun\w*|intelegere\w*|contract\w*)"
+         r"|promisiuni\w*", -0.7, emotion=ANGER, fixed=True),
+    _cue(r"tine\w* (?:va |te )?de cuvant|respectati\w* (?:\w+ )?(?:termen\w*|promisiun\w*)",
+         -0.5, emotion=FRUSTRATION),
+    _cue(r"(?:ne |ma )?(?P<h>tratati|tratat\w*) (?:\w+ )?(?:asa|in halul asta|ca pe|ca pe niste)"
+         r"|asa (?:se trateaza|tratati)", -0.7, emotion=ANGER),
+    _cue(r"multumesc (?:frumos |mult )?(?:pentru|de) nimic|mersi (?:de|pentru) nimic",
+         -0.8, emotion=ANGER, fixed=True),
+    _cue(r"pana cand (?:mai )?(?:asteptam|astept|trebuie|sa)\w*"
+         r"|cat (?:mai )?(?:trebuie sa )?(?:asteptam|astept)", -0.5, emotion=FRUSTRATION),
+    _cue(r"nepasar\w*|nepasator\w*|indiferen\w*|neserio\w*|lipsa de seriozitate",
+         -0.7, SERVICE, emotion=ANGER),
+    _cue(r"gresit\w*|greseal\w*|eroare|erori|incurcatur\w*|incurcat\w*", -0.4, emotion=FRUSTRATION),
+    _cue(r"nu se (?:mai )?justific\w*|nu (?:mai )?are sens|nu (?:mai )?merita",
+         -0.5, emotion=DISAPPOINTMENT, fixed=True),
+    _cue(r"nu (?:mai )?(?:am|avem|pot avea|putem avea) (?:\w+ )?incredere",
+         -0.7, emotion=DISAPPOINTMENT, fixed=True),
+    _cue(r"lasa (?:\w+ )?de dorit", -0.6, emotion=DISAPPOINTMENT),
+    _cue(r"sub (?:orice )?(?:asteptari|critica)|sub nivel\w*", -0.7, emotion=DISAPPOINTMENT),
+    _cue(r"pierd\w*", -0.5, emotion=WORRY),
+    _cue(r"ingrijor\w*|(?:ma|ne) tem\w*|teama|frica|speriat\w*", -0.5, emotion=WORRY),
+    _cue(r"urgent\w*", -0.15, emotion=WORRY),
+    _cue(r"seceta|grindin\w*|inghet\w*|ne a dat peste cap|dat peste cap", -0.3, emotion=WORRY),
+    _cue(r"nici (?:azi|astazi|acum|pana acum|pana azi|maine|macar)",
+         -0.3, emotion=FRUSTRATION, fixed=True),
+    # ---------------------------------------------------------------- price
+    _cue(r"(?:mai |prea |foarte |extrem de |asa de |atat de |cam |destul de )?(?P<h>scump\w*)",
+         -0.6, PRICE, emotion=FRUSTRATION),
+    _cue(r"(?:pret\w*|cost\w*|tarif\w*|oferta|oferte) (?:\w+ ){0,4}?(?P<h><HIGH>)",
+         -0.6, PRICE, emotion=FRUSTRATION),
+    _cue(r"(?:pret\w*|cost\w*|tarif\w*) (?:\w+ ){0,3}?(?P<h><FAIR>)", 0.45, emotion=SATISFACTION),
+    _cue(r"(?:pret\w*|cost\w*|tarif\w*|scumpir\w*) (?:\w+ ){0,2}?(?:au |a |s au "
+         r"|s a )?(?P<h>crescut|urcat|explodat|dublat|majorat|marit|sarit)",
+         -0.5, PRICE, emotion=FRUSTRATION),
+    _cue(r"(?:a |au |ati |s a |s au )?(?P<h>crescut|urcat|majorat|marit"
+         r"|dublat)\w* (?:\w+ )?pret\w*", -0.5, PRICE, emotion=FRUSTRATION),
+    _cue(r"(?:cu|la) pretur\w* (?:astea|acestea|aste|voastre de acum|de acum)",
+         -0.4, PRICE, emotion=FRUSTRATION),
+    _cue(r"(?:costa|cereti|ceri|vindeti) (?:\w+ )?(?:prea mult|o avere|enorm|cat nu face)",
+         -0.6, PRICE, emotion=FRUSTRATION),
+    _cue(r"prea (?:mult|multi|multe)", -0.4, emotion=FRUSTRATION),
+    _cue(r"(?:costa|costat|platim|platit|dam) (?:\w+ )?(?:cat (?:o|un|pe) \w+|o avere|o groaza"
+         r"|cu pielea|ochii din cap|sange)|sare\w* in ochi|pretur\w* (?:\w+ )?de (?:farmacie|lux"
+         r"|speculant\w*)", -0.7, PRICE, emotion=FRUSTRATION),
+    _cue(r"nu (?:ne |mi )?(?:mai )?(?:permit\w*|putem permite|pot permite)",
+         -0.5, PRICE, emotion=WORRY, fixed=True),
+    _cue(r"nu (?:mai )?ramane nimic|(?:nu )?(?:mai )?iesim in pierdere|in pierdere",
+         -0.6, emotion=WORRY, fixed=True),
+    _cue(r"(?:aveti|ai|aveai|exista|gasesc|gasim|se gaseste) (?:\w+ ){0,2}?(?:ceva "
+         r"|o varianta )?mai ieftin\w*", -0.05, AVAILABILITY),
+    _cue(r"mai ieftin\w*|mai avantajos\w*|mai convenabil\w*|pret mai bun|preturi mai bune"
+         r"|oferta mai buna", -0.4, PRICE, emotion=FRUSTRATION),
+    _cue(r"(?:sub|mai mic\w*|mai jos|mai redus\w*) (?:\w+ ){0,2}?(?:decat )?(?:a voastra|al vostru"
+         r"|ale voastre|ai vostri|pretul vostru|pretul dumneavoastra|decat la <YOU>)",
+         -0.5, PRICE, emotion=FRUSTRATION),
+    _cue(r"(?:egala\w*|egalati|bate\w*|alinia\w*|potrivi\w*|ajusta\w*) (?:\w+ ){0,1}?(?:pret\w*"
+         r"|oferta|oferte)", -0.1, PRICE),
+    _cue(r"(?:reducere|discount|rabat|pret special|pret mai mic)", 0.0, overlay=True),
+    # ---------------------------------------------------------------- quality
+    _cue(r"germinati\w* (?:\w+ ){0,2}?(?P<h>slab\w*|proast\w*|mic\w*|redus\w*|scazut\w*"
+         r"|foarte mic\w*|sub \w+|groaznic\w*|dezastruoas\w*)",
+         -0.7, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"(?:rasar\w*|rasarit\w*|germinat\w*|iesit\w*|crescut) (?:\w+ ){0,2}?(?P<h>neuniform\w*"
+         r"|slab\w*|rar|rara|prost|pe jumatate|cu goluri)", -0.6, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"neuniform\w*", -0.5, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"goluri", -0.6, QUALITY, emotion=WORRY),
+    _cue(r"nu (?:a |au )?(?:rasarit|germinat|prins|rasare|rasar)",
+         -0.7, QUALITY, emotion=DISAPPOINTMENT, fixed=True),
+    _cue(r"(?:<PROD>|a venit|au venit|a ajuns|au ajuns|livrat\w*"
+         r"|primit\w*) (?:\w+ ){0,3}?(?P<h>umed\w*|ud|uda|ude|udi|umezit\w*|muiat\w*"
+         r"|(?:plin\w* )?(?:de|cu) apa)", -0.6, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"(?:s a |s au )?intarit\w*|bulgar\w*|aglomerat\w*|pietrific\w*|facut (?:\w+ )?bulgari"
+         r"|facut (?:\w+ )?piatra|cocolos\w*", -0.6, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"calitat\w* (?:\w+ ){0,3}?(?P<h>slab\w*|proast\w*|scazut\w*|indoielnic\w*|inferioar\w*"
+         r"|mai slab\w*|sub asteptari|ca vai de ea|nu e cea promisa|nu este cea promisa"
+         r"|nu e cea buna|lasa de dorit|mizer\w*)", -0.7, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"calitat\w* (?:\w+ ){0,2}?(?:a |au )?(?P<h>scazut|scade)",
+         -0.6, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"calitate(?:a)? (?:\w+ )?nu (?:e|este|a fost) (?:\w+ ){0,2}?(?:promisa|cea promisa|buna"
+         r"|ok|cum trebuie|la nivel\w*|ca inainte)",
+         -0.7, QUALITY, emotion=DISAPPOINTMENT, fixed=True),
+    _cue(r"defect\w*|stricat\w*|avariat\w*|deteriorat\w*|distrus\w*|zdrobit\w*",
+         -0.6, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"rupt\w*|gaurit\w*|spart\w*|desfacut\w*|sfasiat\w*|curge|curgea|scurs",
+         -0.5, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"mucegai\w*|mucegait\w*|mucegaita|alterat\w*|contaminat\w*|infestat\w*|impuritat\w*"
+         r"|corpuri straine|gargarit\w*|gargarite", -0.8, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"expirat\w*|fals\w*|contrafacut\w*|neconform\w*|necorespunzat\w*",
+         -0.6, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"(?:saman\w*|seminte\w*|lot\w*|produs\w*|marf\w*) (?:\w+ ){0,3}?(?P<h>veche|vechi"
+         r"|din anii trecuti|de anul trecut|reambalat\w*)", -0.5, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"nu (?:a |au )?(?:avut|facut) (?:niciun |nici un |absolut niciun )?(?:efect|treaba"
+         r"|nimic)|fara (?:niciun )?efect|(?:nu|n) (?:a |au )?(?:functionat|mers|actionat|lucrat"
+         r"|omorat|oprit)|nu (?:merge|functioneaza|actioneaza)",
+         -0.7, QUALITY, emotion=DISAPPOINTMENT, fixed=True),
+    _cue(r"buruieni\w* (?:\w+ ){0,3}?(?:au )?(?:ramas|crescut|neatinse|ca inainte|la fel)",
+         -0.5, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"(?:a |au )?(?P<h>ars)\w* (?:\w+ ){0,2}?(?:frunz\w*|cultur\w*|plant\w*|lan\w*|rasad\w*)"
+         r"|fitotoxic\w*|arsuri", -0.7, QUALITY, emotion=WORRY),
+    _cue(r"compromis\w*|calamitat\w*", -0.7, QUALITY, emotion=WORRY),
+    _cue(r"ingalben\w*|ofil\w*|pipernic\w*|oprit\w* din crestere|(?:au |a )?(?:murit|pierit)"
+         r"|s au uscat|s a uscat|deformat\w*|patat\w*|necroz\w*", -0.6, QUALITY, emotion=WORRY),
+    _cue(r"alt (?:hibrid|soi|produs|sortiment|tip) decat|alt\w* (?:hibrid|soi"
+         r"|produs) (?:\w+ )?(?:decat|in loc)|nu (?:e|este) ce am comandat|nu corespunde|(?:trimis"
+         r"|primit|livrat|adus|dat)\w* (?:\w+ ){0,5}?in loc de",
+         -0.5, QUALITY, emotion=FRUSTRATION, fixed=True),
+    _cue(r"(?:productie|productia|recolta|randament\w*) (?:\w+ ){0,2}?(?P<h>mica|slaba|scazut\w*"
+         r"|redus\w*|la jumatate|dezastruoas\w*)", -0.5, QUALITY, emotion=WORRY),
+    _cue(r"compensa\w*|despagub\w*|retur\w*|inlocui\w*|schimba\w* (?:\w+ )?lot\w*", -0.2),
+    # ---------------------------------------------------------------- delivery
+    _cue(r"intarzi\w*|intarzieri", -0.6, DELIVERY, emotion=FRUSTRATION),
+    _cue(r"(?:inca |tot |nici acum |nici azi )?nu (?:ne |mi |ni |le )?(?:a |au |ati |mai "
+         r"|s a )?(?:\w+ )?(?:<DELIVERED>)\b", -0.6, DELIVERY, emotion=FRUSTRATION, fixed=True),
+    _cue(r"(?:inca |tot )?nu (?:am |o sa |vom |ne )?(?:mai )?primi\w* (?:\w+ ){0,2}?<GOODS>",
+         -0.6, DELIVERY, emotion=FRUSTRATION, fixed=True),
+    _cue(r"(?:inca|tot|si acum|si azi|si astazi|degeaba) (?:mai )?(?:astept"
+         r"|asteptam)\w* (?:\w+ ){0,2}?<GOODS>", -0.6, DELIVERY, emotion=FRUSTRATION),
+    _cue(r"astept\w* (?:\w+ ){0,2}?<GOODS> (?:\w+ ){0,2}?(?:promis\w*|de \d+ \w+|de (?:o|doua"
+         r"|trei) \w+)", -0.6, DELIVERY, emotion=FRUSTRATION),
+    _cue(r"astept\w* (?:de|deja) (?:\d+|o|doua|trei|patru|cinci|zece) (?:zile|saptamani|luni|ore"
+         r"|saptamana|luna)", -0.6, DELIVERY, emotion=FRUSTRATION),
+    _cue(r"(?:am |ne am )?asteptat (?:\w+ ){0,3}?(?:degeaba|in zadar|ore in sir|toata ziua"
+         r"|de dimineata)", -0.7, DELIVERY, emotion=FRUSTRATION),
+    _cue(r"mai tarziu decat (?:\w+ ){0,2}?(?:promis\w*|stabilit\w*|convenit|spus)|peste termen"
+         r"|dupa termen\w*|depasit\w* (?:\w+ )?termen\w*|cu (?:o|\d+|doua|trei) \w+ mai tarziu"
+         r"|(?:am stat|stam|stau|alerg\w*) (?:\w+ ){0,3}?dupa <GOODS>|(?:tot |iar )?(?:amanat\w*"
+         r"|amanati|amana) (?:\w+ ){0,2}?(?:livrar\w*|transport\w*|comand\w*)",
+         -0.6, DELIVERY, emotion=FRUSTRATION),
+    _cue(r"pierd\w* (?:\w+ )?(?:fereastra|sezonul|perioada optima|momentul|epoca)"
+         r"|ratam (?:\w+ )?(?:fereastra|sezonul|semanatul)", -0.6, DELIVERY, emotion=WORRY),
+    _cue(r"(?:inca|tot) (?:nu )?(?:a |au )?(?:venit|ajuns|sosit|plecat)\b(?! la timp)",
+         -0.4, DELIVERY, emotion=FRUSTRATION),
+    _cue(r"(?:livrar\w*|transport\w*|marf\w*|comand\w*) (?:\w+ ){0,2}?(?:intarzie|intarziata"
+         r"|intarziat|nu mai vine|nu mai ajunge|in intarziere)",
+         -0.6, DELIVERY, emotion=FRUSTRATION),
+    _cue(r"(?:livrar\w*|comand\w*|transport\w*) (?:\w+ ){0,2}?(?:putea fi|trebuia sa fie"
+         r"|ar fi putut fi) (?:\w+ )?(?:mai )?(?:rapid\w*|repede|la timp)",
+         -0.4, DELIVERY, emotion=DISAPPOINTMENT, fixed=True),
+    # ---------------------------------------------------------------- customer service
+    _cue(r"(?:nu (?:ne |mi |ma |mai |a |au |ati |am )*(?P<h>raspun\w*|suna\w*|cheama|contacteaza"
+         r"|intereseaza pe nimeni)|nimeni nu (?:\w+ )?(?:raspunde|suna|face nimic|se ocupa"
+         r"|ne ajuta|stie|stia|stiu)|nu (?:stie|stia|stiu) nimeni|fara (?:niciun )?raspuns"
+         r"|nu (?:am |ati |a |mai )?(?:primit|primesc|primim) (?:\w+ )?(?:raspuns|telefon|oferta"
+         r"|ofertele|nicio oferta|niciun telefon|niciun raspuns))",
+         -0.6, SERVICE, emotion=FRUSTRATION, fixed=True),
+    _cue(r"(?:inca|tot|si acum|de \w+ \w+) (?:mai )?astept\w* (?:\w+ ){0,2}?raspuns\w*"
+         r"|astept\w* (?:si |tot |inca )?(?:acum|inca|de \w+ \w+) (?:\w+ ){0,2}?raspuns\w*",
+         -0.6, SERVICE, emotion=FRUSTRATION),
+    _cue(r"(?:ne|m|ma) ati (?:uitat|ignorat|abandonat|lasat balta)|(?:ati |a |au )?uitat de (?:noi"
+         r"|mine|comanda\w*|clienti\w*)|ignorat\w*|ignorati|nu (?:va |v )?pasa|nu va intereseaza",
+         -0.6, SERVICE, emotion=DISAPPOINTMENT, fixed=True),
+    _cue(r"agent\w*|colegul \w+|colega \w+|reprezentantul (?:vostru|dumneavoastra)|dispecer\w*"
+         r"|comunicar\w*|(?:serviciul|departamentul) (?:\w+ )?(?:clienti|vanzari|comercial)"
+         r"|la telefon|suport\w* (?:clienti|tehnic)|(?:va|v) am (?:sunat|scris)|va (?:scriu|sun)"
+         r"|vanzator\w*", 0.0, SERVICE, overlay=True, keep_when_negated=True),
+    _cue(r"greu de (?:contactat|prins|gasit)|greoai\w*|greoi", -0.5, SERVICE, emotion=FRUSTRATION),
+    # ---------------------------------------------------------------- payment terms
+    _cue(r"plat\w* (?:\w+ ){0,3}?(?:esalonat\w*|in rate|amanat\w*|la \d+ (?:de )?zile|(?:dupa"
+         r"|la) recolt\w*|in avans|avans|partial\w*|diferentiat\w*|amanare)|termen\w* de plata"
+         r"|scadent\w*|esalon\w*|factur\w*|avans\w*|restant\w*|penalit\w*|fila cec|bilet la ordin"
+         r"|ordin de plata|credit\w*|(?:sa |putem |pot )?(?:platim|plati"
+         r"|platesc) (?:\w+ ){0,3}?(?:mai tarziu|dupa|la recolta|in \w+ transe|jumatate|restul)"
+         r"|(?:restul|diferenta) (?:\w+ ){0,2}?(?:dupa|la) recolt\w*|amana\w* plat\w*"
+         r"|bani\w* (?:\w+ )?inapoi|rambursa\w*|restitui\w*|plata cu \w+",
+         0.0, PAYMENT, overlay=True, keep_when_negated=True),
+    # ---------------------------------------------------------------- availability
+    _cue(r"(?:pe|in|din) stoc|stoc\w*|disponibil\w*|mai aveti|mai avem|mai gasesc|s a terminat"
+         r"|s au terminat|epuizat\w*|nu (?:mai )?(?:gasim|gasesc|exista|aveti)"
+         r"|cand (?:mai )?(?:primiti|intra|aduceti|veti avea)",
+         0.0, AVAILABILITY, overlay=True, keep_when_negated=True),
+    # ---------------------------------------------------------------- order request
+    _cue(r"(?:as|am|ar) (?:dori|vrea|putea) sa (?:\w+ )?(?:comand|cumpar|iau|luam|rezerv|comandam"
+         r"|cumparam|achizition)\w*|(?:vreau|vrem|dorim|doresc|dori) (?:sa )?(?:\w+ )?(?:comand"
+         r"|cumpar|iau|luam|rezerv|comandam|cumparam|refac|achizition)\w*|(?:va rog|trimiteti\w*"
+         r"|astept|dorim|doresc|as vrea|as dori|faceti\w*) (?:\w+ ){0,2}?(?:o |un )?(?:ofert\w*"
+         r"|proforma|deviz|cotatie)|puneti\w* (?:\w+ )?deoparte|rezervat\w* (?:\w+ )?(?:\d+"
+         r"|o cantitate)|rezervati\w*|ne trebuie\w*|ne trebuiesc|am nevoie de \d+"
+         r"|avem nevoie de (?:\w+ ){0,2}?(?:\d+|tone|saci)|cat (?:ar |va )?(?:costa|ne costa)"
+         r"|ce pret\w* (?:\w+ ){0,2}?(?:aveti|are|ar|faceti)|(?:care e|cat e"
+         r"|spuneti\w* \w+) pretul|refac\w* (?:\w+ )?comanda|comand\w* (?:din nou|iar|si anul"
+         r"|la primavara|in continuare)|(?:luam|iau|comandam|comand|vrem|vreau"
+         r"|cumparam) (?:\w+ ){0,3}?\d+ (?:tone|t|saci|kg|litri|l|ha|bucati|paleti|big bag\w*)"
+         r"|(?:o |oferta |contractul )semnam|semnam (?:\w+ ){0,2}?(?:oferta|contract\w*|comanda)"
+         r"|mai (?:vrem|luam|comandam)", 0.0, ORDER, overlay=True),
+    # ---------------------------------------------------------------- technical advice
+    _cue(r"doz\w*|fisa tehnica|fise\w* tehnice|fisa de securitate|(?:ce|cum|cand|unde) (?:ne |imi "
+         r"|mi )?(?:recomandati|recomanzi|sfatuiti|sugerati)|sfat\w*|agronom\w*|(?:ce|cum"
+         r"|cand) (?:\w+ ){0,2}?(?:aplic|aplicam|stropesc|stropim|erbicidez|erbicidam|semanam"
+         r"|seman|fertilizez|fertilizam|tratez|tratam|incorporam|amestec)\w*|tratament\w*|boal\w*"
+         r"|daunator\w*|gandac\w*|pat\w* (?:pe|ciudat\w*|maro|galben\w*)|ciuperc\w*|rugin\w*"
+         r"|fainar\w*|densitat\w*|norma de samanta|compatibil\w*|analiz\w* (?:de )?sol"
+         r"|cum se (?:aplica|foloseste|dizolva|administreaza)|ce hibrid|ce soi|recomandare tehnica"
+         r"|consultan\w*", 0.0, ADVICE, overlay=True, keep_when_negated=True),
+    # ---------------------------------------------------------------- competitors, switching
+    _cue(r"(?:ma|ne) (?:tot )?(?:gandesc|gandim|tenteaza|bate gandul)\w* (?:\w+ )?(?:sa )?(?:trec"
+         r"|trecem|schimb|schimbam|mut|mutam|renunt|renuntam|plec|plecam|iau|luam|comand|comandam"
+         r"|cumpar|cumparam|incerc|incercam|lucrez|lucram)\w*",
+         -0.6, churn=SWITCH, emotion=DISAPPOINTMENT),
+    _cue(r"(?:am |au |a |vom |o sa |sa |vrem sa |vreau sa )?(?P<h>trec|trecem|trecut|trece|mutat"
+         r"|mutam|mut|plecat|plecam)\w* (?:\w+ )?(?:la|catre) (?:<RIVAL>|ei|aia|altii)",
+         -0.5, churn=SWITCH, emotion=DISAPPOINTMENT),
+    _cue(r"(?P<h>schimb\w*) (?:\w+ )?furnizor\w*|(?:caut\w*|gasit|uitam dupa|uit dupa"
+         r"|interesam de) (?:\w+ )?(?:un )?alt\w* furnizor\w*|(?:luam|iau|comandam"
+         r"|cumparam) (?:\w+ ){0,2}?(?:in alta parte|de la altii|de la alt\w* furnizor\w*)",
+         -0.5, churn=SWITCH, emotion=DISAPPOINTMENT),
+    _cue(r"mai ieftin\w* (?:\w+ ){0,3}?<RIVAL>|<RIVAL> (?:\w+ ){0,10}?(?:mai ieftin\w*"
+         r"|mai putin (?:pe|la|decat)|mai jos|sub (?:pretul|voi))"
+         r"|<RIVAL> (?:\w+ ){0,6}?cu \d+ (?:\w+ ){0,3}?(?:mai putin|mai ieftin\w*|reducere)|(?:am "
+         r"|ne )?(?:gasit|gasim|dat|da|ofera|oferit) (?:\w+ ){0,6}?mai ieftin\w*",
+         -0.5, PRICE, churn=SWITCH, emotion=FRUSTRATION),
+    _cue(r"(?P<h>scump\w*) (?:\w+ ){0,1}?decat (?:\w+ )?<RIVAL>",
+         -0.6, PRICE, churn=SWITCH, emotion=FRUSTRATION),
+    _cue(r"(?P<h>ofert\w*) (?:\w+ ){0,4}?(?:de la |din partea )?<RIVAL>"
+         r"|__comp__ (?:\w+ ){0,8}?(?P<h2>ofert\w*|propus\w*|propune\w*|oferit\w*|ofera)",
+         -0.15, churn=SWITCH),
+    _cue(r"(?:ma|ne) gandesc serios|(?:ma|ne) gandim (?:serios|bine|la asta|la oferta\w*)|(?:e"
+         r"|este) (?:o )?varianta|luam in calcul|ne intereseaza|(?:ma|ne) tenteaza|cantarim",
+         -0.4, churn=SWITCH, emotion=WORRY, needs_competitor=True),
+    _cue(r"(?P<h>luam|iau|cumparam|comandam|aducem|luat|comandat|cumparat|semnat|lucram|colaboram"
+         r"|mergem|trecem|am trecut)\w* (?:\w+ ){0,6}?(?:de la|cu|la) <RIVAL>",
+         -0.5, churn=SWITCH, emotion=DISAPPOINTMENT),
+    _cue(r"de ce (?:as|am|sa|ati vrea sa) (?:mai )?(?:comanda|comand|lua|iau|cumpara|lucra|ramane"
+         r"|colabora)\w*", -0.5, churn=SWITCH, emotion=FRUSTRATION, fixed=True),
+    # ---------------------------------------------------------------- churn: orders, contract
+    _cue(r"nu (?:mai )?(?:comand|cumpar|luam|iau|comandam|cumparam"
+         r"|achizition)\w*(?: (?:\w+ ){0,2}?(?:de la <YOU>))?",
+         -0.6, churn=REDUCED, emotion=DISAPPOINTMENT, fixed=True),
+    _cue(r"nu (?:stiu|stim|sunt sigur\w*|suntem sigur\w*) daca (?:mai )?(?:comand\w*|luam"
+         r"|cumpar\w*|lucram|colaboram|continuam|ramanem|reinnoim)",
+         -0.4, churn=REDUCED, emotion=WORRY, fixed=True),
+    _cue(r"(?:reduc\w*|micsor\w*|injumatat\w*|scad\w*|taiem) (?:\w+ ){0,2}?(?:comand\w*"
+         r"|cantitat\w*|achizit\w*|volum\w*|suprafat\w*)|(?:comand\w*|luam"
+         r"|cumparam) (?:\w+ )?mai putin|doar jumatate din|(?:e|este|a fost"
+         r"|asta e) ultima (?:noastra )?comanda", -0.5, churn=REDUCED, emotion=WORRY),
+    _cue(r"rezili\w*|(?:incet\w*|inchei\w*|opri\w*|intrerup\w*"
+         r"|sista\w*) (?:\w+ ){0,2}?(?:colaborar\w*|contract\w*|relati\w*)"
+         r"|nu (?:mai )?(?:prelung\w*|reinno\w*|semnam) (?:\w+ ){0,2}?contract\w*"
+         r"|nu (?:mai )?(?:lucram|lucrez|colaboram|colaborez)|(?:se termina|expira"
+         r"|se incheie) contract\w*|contract\w* (?:\w+ ){0,2}?(?:expira|se termina|se incheie)"
+         r"|ne despartim|renunt\w* la (?:<YOU>|serviciile|colaborare|contract)",
+         -0.7, churn=ENDING, emotion=DISAPPOINTMENT, fixed=True),
+    _cue(r"avocat\w*|instant\w*|judecat\w*|tribunal\w*|proces\w* (?:in|la)|anpc"
+         r"|protectia consumatorului|plangere (?:oficiala|penala|la)|politi(?:e|a|ei|ia)"
+         r"|dau in judecata|garda (?:financiara|de mediu)|(?:vorbesc|ma adresez|merg"
+         r"|sun) (?:\w+ ){0,2}?(?:conducer\w*|director\w*|sef\w*|patron\w*|manager\w*)"
+         r"|fac public\w*|pe facebook|recenzi\w*|in presa|somatie|ultimatum|daune",
+         -0.7, churn=ESCALATION, emotion=ANGER),
+)
+# fmt: on

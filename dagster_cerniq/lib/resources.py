@@ -1,0 +1,26 @@
+"""Dagster resources, configured from the environment when a run starts, never at import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from dagster import ConfigurableResource
+
+from dagster_cerniq.ops.database import connect, database_url, validate_url
+
+
+class CerniqDatabase(ConfigurableResource):
+    """The PostgreSQL of the run: `url` if given, else CERNIQ_DATABASE_URL, else embedded."""
+
+    url: str | None = None
+
+    def conninfo(self) -> str:
+        return validate_url(self.url) if self.url else database_url()
+
+    @contextmanager
+    def transaction(self) -> Iterator[psycopg.Connection]:
+        """One connection, one transaction: committed on success, rolled back on error."""
+        with connect(self.conninfo()) as conn, conn.transaction():
+            yield conn

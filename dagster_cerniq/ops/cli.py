@@ -1,0 +1,250 @@
+"""`cerniq`: the command line of the nurturing analytics (SPEC §2).
+
+Every failure the user can cause or fix prints one line `cerniq: error: …` and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from uuid import UUID
+
+import click
+import psycopg
+
+from dagster_cerniq.lib.run_dates import today
+from dagster_cerniq.ops import migrations
+from dagster_cerniq.ops.database import configured_url, connect, database_url, first_line
+from dagster_cerniq.ops.embedded import EmbeddedPostgres
+from dagster_cerniq.ops.errors import CerniqError
+from dagster_cerniq.ops.inventory import tenant_inventory
+
+DEMO_SEED = 2026
+DEMO_CLIENTS = 400
+DEMO_WEEKS = 4
+# A fixed id, so the demo finds its tenant again on the next run instead of adding another.
+DEMO_TENANT_ID = UUID("5e0d3c1a-2026-4e05-9a11-000000000001")
+
+ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _as_of(value: dt.datetime | None) -> dt.date:
+    return value.date() if value else today()
+
+
+@click.group()
+def cli() -> None:
+    """Cerniq Etapa 5 nurturing analytics: lifecycle states, churn risk, HITL tasks."""
+
+
+@cli.group()
+def db() -> None:
+    """The embedded local PostgreSQL + PostGIS server."""
+
+
+@db.command("start")
+def db_start() -> None:
+    """Initialise (first time) and start the embedded server."""
+    server = EmbeddedPostgres.default()
+    server.start()
+    click.echo(f"embedded PostgreSQL {server.status()}")
+    if configured_url():
+        click.echo("note: CERNIQ_DATABASE_URL is set, so other commands use that database")
+
+
+@db.command("stop")
+def db_stop() -> None:
+    """Stop the embedded server."""
+    stopped = EmbeddedPostgres.default().stop()
+    click.echo("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running")
+
+
+@db.command("status")
+def db_status() -> None:
+    """Show the embedded server's state and which database commands use."""
+    click.echo(f"embedded PostgreSQL: {EmbeddedPostgres.default().status()}")
+    if configured_url():
+        click.echo("commands use CERNIQ_DATABASE_URL instead of the embedded server")
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply pending migrations (a no-op when none is pending)."""
+    applied = migrations.apply_pending(database_url())
+    if applied:
+        for migration_id in applied:
+            click.echo(f"applied {migration_id}")
+    else:
+        click.echo("nothing to apply: the schema is up to date")
+
+
+@cli.command()
+@click.option("--all", "roll_all", is_flag=True, help="Roll back every applied migration.")
+@click.option("--steps", type=int, help="Roll back the newest N applied migrations.")
+def rollback(roll_all: bool, steps: int | None) -> None:
+    """Roll back applied migrations: --all, or --steps N."""
+    if roll_all == (steps is not None):
+        raise click.UsageError("give exactly one of --all or --steps N")
+    rolled = migrations.roll_back(database_url(), None if roll_all else steps)
+    for migration_id in rolled:
+        click.echo(f"rolled back {migration_id}")
+    if not rolled:
+        click.echo("nothing to roll back")
+
+
+@cli.command()
+@click.option("--tenants", type=click.IntRange(min=0), required=True, help="Tenants to create.")
+@click.option(
+    "--clients-per-tenant", type=click.IntRange(min=0), required=True, help="Clients per tenant."
+)
+@click.option("--seed", type=int, required=True, help="Random seed: same seed, same data.")
+@click.option("--as-of", type=ISO_DATE, help="Last day of the history (default: today).")
+@click.option(
+    "--tenant-id",
+    "tenant_ids",
+    type=click.UUID,
+    multiple=True,
+    help="Use these tenant ids (one per tenant) instead of ids derived from the seed.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def generate(
+    tenants: int,
+    clients_per_tenant: int,
+    seed: int,
+    as_of: dt.datetime | None,
+    tenant_ids: tuple[UUID, ...],
+    quiet: bool,
+) -> None:
+    """Fill the contract tables with synthetic Romanian agricultural B2B data."""
+    from dagster_cerniq.synthetic import generate as generate_data
+
+    if tenant_ids and len(tenant_ids) != tenants:
+        raise click.UsageError(f"--tenant-id given {len(tenant_ids)} times for {tenants} tenants")
+    summary = generate_data(
+        database_url(),
+        tenants=tenants,
+        clients_per_tenant=clients_per_tenant,
+        seed=seed,
+        as_of=_as_of(as_of),
+        progress=not quiet,
+        tenant_ids=list(tenant_ids) or None,
+    )
+    total = sum(summary.rows.values())
+    click.echo(f"generated {total:,} rows in {summary.seconds:.1f} s")
+    for table, rows in summary.rows.items():
+        click.echo(f"  {table}: {rows:,}")
+    for tenant_id in summary.tenant_ids[:10]:
+        click.echo(f"  tenant {tenant_id}")
+
+
+@cli.command()
+@click.option("--tenant", "tenant_ids", type=click.UUID, multiple=True, help="Tenant UUID.")
+@click.option("--all-tenants", is_flag=True, help="Every tenant.")
+@click.option("--as-of", type=ISO_DATE, help="As-of date of the run (default: today).")
+def run(tenant_ids: tuple[UUID, ...], all_tenants: bool, as_of: dt.datetime | None) -> None:
+    """Materialize the whole asset graph for these tenants, as of a date."""
+    from dagster_cerniq.ops.pipeline import run_pipeline
+
+    if all_tenants == bool(tenant_ids):
+        raise click.UsageError("give --tenant UUID (one or more) or --all-tenants")
+    runs = run_pipeline(database_url(), None if all_tenants else list(tenant_ids), _as_of(as_of))
+    for pipeline_run in runs:
+        outcome = "succeeded" if pipeline_run.success else "FAILED"
+        click.echo(f"run {pipeline_run.run_id} {outcome}: {pipeline_run.tenants} tenant(s)")
+    if not all(pipeline_run.success for pipeline_run in runs):
+        raise CerniqError("a run failed; see its logs in the Dagster UI (cerniq ui)")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=3000, help="Port of the UI.")
+def ui(port: int) -> None:
+    """Serve the Dagster UI (and its daemon: sensors, schedules) over this database."""
+    import os
+    from pathlib import Path
+
+    from dagster_cerniq.defs.dbt.project import ensure_manifest
+    from dagster_cerniq.ops.embedded import REPO_ROOT
+    from dagster_cerniq.ops.instance import configure_instance_environment
+
+    ensure_manifest()
+    configure_instance_environment(database_url())
+    bin_dir = Path(sys.executable).parent
+    # dagster dev and dagster-dbt look for `dagster` and `dbt` on PATH.
+    os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+    os.chdir(REPO_ROOT)
+    click.echo(f"Dagster UI at http://127.0.0.1:{port}")
+    os.execv(
+        str(bin_dir / "dagster"),
+        ["dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+    )
+
+
+@cli.command()
+@click.option("--tenant", "tenant_id", type=click.UUID, required=True, help="Tenant UUID.")
+@click.option("--as-of", type=ISO_DATE, help="Reference date (default: today).")
+def show(tenant_id: UUID, as_of: dt.datetime | None) -> None:
+    """Print what a tenant's data holds."""
+    with connect(database_url()) as conn:
+        for line in tenant_inventory(conn, tenant_id, _as_of(as_of)):
+            click.echo(line)
+
+
+@cli.command()
+@click.option("--as-of", type=ISO_DATE, help="Last as-of date of the demo (default: today).")
+def demo(as_of: dt.datetime | None) -> None:
+    """The embedded default end to end: database, migrations, a demo tenant, the pipeline
+    replayed over its last weeks, and what it found."""
+    from dagster_cerniq.ops.pipeline import run_pipeline
+    from dagster_cerniq.ops.report import pipeline_report
+    from dagster_cerniq.synthetic import generate as generate_data
+
+    if configured_url() is None:
+        EmbeddedPostgres.default().start()
+    url = database_url()
+    migrations.apply_pending(url)
+    day = _as_of(as_of)
+    with connect(url) as conn:
+        exists = conn.execute("select 1 from tenants where id = %s", (DEMO_TENANT_ID,)).fetchone()
+    if not exists:
+        generate_data(
+            url,
+            tenants=1,
+            clients_per_tenant=DEMO_CLIENTS,
+            seed=DEMO_SEED,
+            as_of=day,
+            tenant_ids=[DEMO_TENANT_ID],
+        )
+    with connect(url) as conn:
+        for line in tenant_inventory(conn, DEMO_TENANT_ID, day):
+            click.echo(line)
+    # One run a week over the last weeks: states are created, then evaluated one step a run.
+    for weeks_back in range(DEMO_WEEKS - 1, -1, -1):
+        run_day = day - dt.timedelta(weeks=weeks_back)
+        runs = run_pipeline(url, [DEMO_TENANT_ID], run_day)
+        outcome = "ok" if all(r.success for r in runs) else "FAILED"
+        click.echo(f"pipeline run as of {run_day.isoformat()}: {outcome}")
+        if outcome != "ok":
+            raise CerniqError("the demo run failed; see its logs in the Dagster UI (cerniq ui)")
+    click.echo("")
+    with connect(url) as conn:
+        for line in pipeline_report(conn, DEMO_TENANT_ID):
+            click.echo(line)
+
+
+def main() -> None:
+    try:
+        code = cli.main(standalone_mode=False, prog_name="cerniq")
+    except click.exceptions.Abort:
+        _fail("aborted", 130)
+    except click.UsageError as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except (CerniqError, ValueError) as exc:
+        _fail(str(exc))
+    except psycopg.Error as exc:
+        _fail(f"database error: {first_line(exc)}")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, exit_code: int = 1) -> None:
+    click.echo(f"cerniq: error: {message}", err=True)
+    sys.exit(exit_code)

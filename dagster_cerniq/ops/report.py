@@ -1,0 +1,107 @@
+"""What the pipeline made of a tenant, as readable lines (the end of `cerniq demo`)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import psycopg
+
+
+def pipeline_report(conn: psycopg.Connection, tenant_id: UUID) -> list[str]:
+    params = {"t": tenant_id}
+
+    def pairs(query: str) -> str:
+        rows = conn.execute(query, params).fetchall()
+        return ", ".join(f"{key} {count:,}" for key, count in rows) or "none"
+
+    lines = [
+        "Lifecycle states: " + pairs(
+            "select current_state::text, count(*) from gold_nurturing_state "
+            "where tenant_id = %(t)s group by 1 order by 2 desc"
+        ),
+        "Churn risk levels: " + pairs(
+            "select risk_level, count(*) from gold_churn_factors where tenant_id = %(t)s "
+            "group by 1 order by min(overall_churn_score) desc"
+        ),
+        "Messages analysed: " + pairs(
+            "select sentiment_label || ' (' || model_name || ')', count(*) "
+            "from gold_sentiment_analysis where tenant_id = %(t)s group by 1 order by 2 desc"
+        ),
+        "Competitors mentioned: " + pairs(
+            "select competitor_name, count(*) from gold_competitor_intel "
+            "where tenant_id = %(t)s group by 1 order by 2 desc, 1 limit 5"
+        ),
+        "Active churn signals: " + pairs(
+            "select signal_type::text, count(*) from gold_churn_signals "
+            "where tenant_id = %(t)s and not is_resolved group by 1 order by 2 desc"
+        ),
+        "Transitions so far: " + pairs(
+            "select trigger_event, count(*) from gold_nurturing_actions "
+            "where tenant_id = %(t)s and action_type = 'STATE_TRANSITION' "
+            "group by 1 order by 2 desc"
+        ),
+        "Follow-ups created:",
+        "  Onboarding content steps: " + pairs(
+            "select status, count(*) from gold_content_drips where tenant_id = %(t)s "
+            "group by 1 order by 2 desc"
+        ),
+        "  NPS surveys: " + pairs(
+            "select status || coalesce(' (' || skip_reason || ')', ''), count(*) "
+            "from gold_nps_surveys where tenant_id = %(t)s and nurturing_action_id is not null "
+            "group by 1 order by 2 desc"
+        ),
+        "  Messages in the outbox: " + pairs(
+            "select message_type, count(*) from cerniq_outbox where tenant_id = %(t)s "
+            "group by 1 order by 2 desc"
+        ),
+        "  Open HITL tasks (type, priority, SLA): " + pairs(
+            "select task_type || ' ' || priority || ' ' || sla_status, count(*) "
+            "from gold_hitl_tasks_e5 where tenant_id = %(t)s and cerniq_hitl_task_is_open(status) "
+            "group by 1 order by 2 desc"
+        ),
+        "  HITL tasks escalated after an SLA breach: " + pairs(
+            "select coalesce(u.role, 'nobody to escalate to'), count(*) from gold_hitl_tasks_e5 t "
+            "left join users u on u.id = t.escalated_to where t.tenant_id = %(t)s "
+            "and t.sla_status = 'BREACHED' group by 1"
+        ),
+        "  HITL tasks closed because the risk cleared: " + pairs(
+            "select task_type, count(*) from gold_hitl_tasks_e5 where tenant_id = %(t)s "
+            "and resolution = 'AUTO_CLOSED_RISK_CLEARED' group by 1"
+        ),
+        "  Referral requests: " + pairs(
+            "select status, count(*) from gold_nurturing_actions where tenant_id = %(t)s "
+            "and action_type = 'REFERRAL_REQUEST' group by 1"
+        ),
+        "  Referrals: " + pairs(
+            "select status::text, count(*) from gold_referrals where tenant_id = %(t)s "
+            "group by 1 order by 2 desc"
+        ),
+        "  Win-back campaigns: " + pairs(
+            "select status, count(*) from gold_winback_campaigns where tenant_id = %(t)s group by 1"
+        ),
+        "  KOL profiles: " + pairs(
+            "select kol_tier, count(*) from gold_kol_profiles where tenant_id = %(t)s group by 1"
+        ),
+        "Top clients at risk, and why:",
+    ]  # fmt: skip
+    top = conn.execute(
+        """
+        select c.company_name, c.county, f.overall_churn_score, f.risk_level,
+               s.current_state::text, f.strongest_signal_type::text,
+               (select g.evidence_text from gold_churn_signals g
+                where g.tenant_id = f.tenant_id and g.client_id = f.client_id
+                  and not g.is_resolved and g.signal_type = f.strongest_signal_type
+                order by g.strength desc, g.id limit 1)
+        from gold_churn_factors f
+        join gold_clients c on c.id = f.client_id
+        join gold_nurturing_state s on s.tenant_id = f.tenant_id and s.client_id = f.client_id
+        where f.tenant_id = %(t)s
+        order by f.overall_churn_score desc, c.company_name
+        limit 5
+        """,
+        params,
+    ).fetchall()
+    for name, county, score, level, state, signal, evidence in top:
+        why = f"{signal}: {evidence[:90]}" if signal else "inactivity"
+        lines.append(f"  {score:>6} {level:<8} {state:<16} {name} ({county}) - {why}")
+    return lines
