@@ -2,16 +2,16 @@
 `dagster_cerniq.defs` (one folder per domain; adding one is not an edit here), plus the
 resources, chosen when a run starts (never at import)."""
 
-from dagster import Definitions, load_defs
+from dagster import Definitions, load_from_defs_folder
 from dagster_dbt import DbtCliResource
 
-import dagster_cerniq.defs
 from dagster_cerniq.defs.dbt.project import cerniq_dbt_project, dbt_executable
 from dagster_cerniq.lib.outbox import OutboxChannel
 from dagster_cerniq.lib.resources import CerniqDatabase
+from dagster_cerniq.ops.embedded import REPO_ROOT
 
 defs = Definitions.merge(
-    load_defs(dagster_cerniq.defs),
+    load_from_defs_folder(project_root=REPO_ROOT),
     Definitions(
         resources={
             "dbt": DbtCliResource(

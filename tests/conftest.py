@@ -1,4 +1,5 @@
-"""Live-database fixtures: a throwaway PostgreSQL + PostGIS cluster and fresh databases on it.
+"""Live-database fixtures: a throwaway PostgreSQL + PostGIS cluster and fresh databases on it;
+and the test tiers (`pytest -m unit|db|e2e`), given by what a test needs, not by hand.
 
 `CERNIQ_TEST_ADMIN_URL` points the tests at another server (a role allowed to create
 databases); otherwise they start their own fast, non-durable embedded cluster and stop it after.
@@ -24,6 +25,18 @@ from dagster_cerniq.ops.instance import storage_database
 from dagster_cerniq.synthetic import generate
 
 TEST_PORT = int(os.environ.get("CERNIQ_TEST_PG_PORT", "54339"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """e2e: the tests under tests/e2e (the whole graph through Dagster, the UI); db: any other
+    test that needs the live server (its fixtures reach admin_url); unit: the rest."""
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.e2e)
+        elif "admin_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+        else:
+            item.add_marker(pytest.mark.unit)
 
 
 @pytest.fixture(scope="session")

@@ -66,12 +66,15 @@ class EventSource:
 
 
 SQL = statements(__file__, Reads())
-EVENT_SOURCES = (
-    EventSource("completed_orders", SQL("new_completed_orders")),
-    EventSource("inbound_messages", SQL("new_inbound_messages")),
-    EventSource("nps_answers", SQL("new_nps_answers")),
-)
+NEW_COMPLETED_ORDERS = SQL("new_completed_orders")
+NEW_INBOUND_MESSAGES = SQL("new_inbound_messages")
+NEW_NPS_ANSWERS = SQL("new_nps_answers")
 TENANTS_IN_ORDER = SQL("tenants_in_order")
+EVENT_SOURCES = (
+    EventSource("completed_orders", NEW_COMPLETED_ORDERS),
+    EventSource("inbound_messages", NEW_INBOUND_MESSAGES),
+    EventSource("nps_answers", NEW_NPS_ANSWERS),
+)
 
 EPOCH_CURSOR = {"t": "1970-01-01T00:00:00+00:00", "id": "00000000-0000-0000-0000-000000000000"}
 

@@ -44,7 +44,16 @@ def test_sqlfluff_on_dbt_models(fresh_db: str) -> None:
 def test_sqlfluff_on_write_back_sql() -> None:
     package = REPO_ROOT / "dagster_cerniq"
     sql_files = sorted(str(p.relative_to(package)) for p in package.glob("*/**/sql/*.sql"))
-    result = run(str(BIN / "sqlfluff"), "lint", "--format", "json", *sql_files, cwd=package)
+    result = run(
+        str(BIN / "sqlfluff"),
+        "lint",
+        "--processes",
+        "2",
+        "--format",
+        "json",
+        *sql_files,
+        cwd=package,
+    )
     linted = json.loads(result.stdout)
     assert sorted(entry["filepath"] for entry in linted) == sql_files
     violations = [(entry["filepath"], v) for entry in linted for v in entry["violations"]]

@@ -1,5 +1,5 @@
 """The offline Romanian sentiment analyzer: its rules one by one, the project's own generated
-texts, and accuracy over a hand-labelled set (tests/data/sentiment_labelled_ro.csv).
+texts, and accuracy over a hand-labelled set (tests/unit/data/sentiment_labelled_ro.csv).
 
 No database, no network. `python tests/test_offline_sentiment.py` prints the accuracy report
 (sentiment accuracy, topic recall/precision, the hardest misses) that the accuracy test checks.
