@@ -11,7 +11,7 @@ from dagster_cerniq.lib.resources import CerniqDatabase
 from dagster_cerniq.ops.embedded import REPO_ROOT
 
 defs = Definitions.merge(
-    load_from_defs_folder(project_root=REPO_ROOT),
+    load_from_defs_folder(path_within_project=REPO_ROOT),
     Definitions(
         resources={
             "dbt": DbtCliResource(

@@ -160,8 +160,10 @@ final as (
         coalesce(proposed_state, current_state, 'ONBOARDING') as state_after_transition,
         -- A churn task's cause has cleared: not at risk by the score's band, and not AT_RISK
         -- after this run's transition (hitl_tasks closes such tasks).
-        not coalesce(is_at_risk, false)
-        and coalesce(proposed_state, current_state) is distinct from 'AT_RISK' as is_risk_cleared,
+        (
+            not coalesce(is_at_risk, false)
+            and coalesce(proposed_state, current_state, '') != 'AT_RISK'
+        ) as is_risk_cleared,
         active_signal_count,
         total_orders,
         latest_nps_score,
