@@ -20,7 +20,9 @@ class CerniqDatabase(ConfigurableResource):
         return validate_url(self.url) if self.url else database_url()
 
     @contextmanager
-    def transaction(self) -> Iterator[psycopg.Connection]:
-        """One connection, one transaction: committed on success, rolled back on error."""
-        with connect(self.conninfo()) as conn, conn.transaction():
+    def transaction(self, application_name: str | None = None) -> Iterator[psycopg.Connection]:
+        """One connection, one transaction: committed on success, rolled back on error.
+        `application_name`: what pg_stat_activity shows for it (default `cerniq`)."""
+        with connect(self.conninfo(), application_name=application_name) as conn, \
+                conn.transaction():  # fmt: skip
             yield conn

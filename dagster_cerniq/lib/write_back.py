@@ -5,13 +5,22 @@ and the SQL cannot disagree.
 
 One templating mechanism: psycopg's `sql` composition. `{name}` is a dbt relation (quoted
 identifier of the analytics schema), `%(name)s` a value of the run's scope.
+
+No step waits forever: its transaction takes its locks under `lock_timeout`
+(CERNIQ_LOCK_TIMEOUT, 30s) and runs its statements under `statement_timeout`
+(CERNIQ_STATEMENT_TIMEOUT, 15min). A timeout fails the step with a message naming the session
+that blocked it (pid, application_name, user, state, since when, its query), seen from a
+second connection while the step waited; the transaction is rolled back, and the next run
+retries.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import string
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,10 +34,20 @@ from psycopg import sql
 
 from dagster_cerniq.lib.resources import CerniqDatabase
 from dagster_cerniq.lib.run_dates import as_of_from_tags, run_logical_time
+from dagster_cerniq.ops.database import connect, first_line
+from dagster_cerniq.ops.errors import CerniqError
 
 ANALYTICS_SCHEMA_ENV = "CERNIQ_DBT_SCHEMA"
 DEFAULT_ANALYTICS_SCHEMA = "analytics"
 LIB_SQL = Path(__file__).with_name("sql")
+
+LOCK_TIMEOUT_ENV = "CERNIQ_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = "30s"
+STATEMENT_TIMEOUT_ENV = "CERNIQ_STATEMENT_TIMEOUT"
+DEFAULT_STATEMENT_TIMEOUT = "15min"
+# A PostgreSQL duration: a whole number and a unit (none: milliseconds); 0 turns it off.
+_DURATION = re.compile(r"^(\d+)\s*(ms|s|min|h|d)?$")
+_UNIT_MS = {"ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
 
 
 @dataclass(frozen=True)
@@ -177,17 +196,164 @@ def stage(
 
 @contextmanager
 def write_back(
-    context: AssetExecutionContext, database: CerniqDatabase
+    context: AssetExecutionContext, database: CerniqDatabase, scope: RunScope | None = None
 ) -> Iterator[tuple[psycopg.Connection, RunScope]]:
-    """One write-back step: its scope, and one transaction holding its tenants' locks; the
-    tables it changed by more than autovacuum's threshold are analysed before it commits."""
-    scope = run_scope(context)
-    with database.transaction() as conn:
+    """One write-back step: its scope, and one transaction holding its tenants' locks, under
+    the lock and statement timeouts; the tables it changed by more than autovacuum's
+    threshold are analysed before it commits. `scope`: the step's, when it writes in batches."""
+    scope = scope or run_scope(context)
+    step = context.asset_key.to_user_string()
+    name = application_name(f"write-back {step}", context.run.run_id)
+    with (
+        database.transaction(application_name=name) as conn,
+        timeouts_named(conn, database.conninfo(), f"write-back {step}"),
+    ):
+        set_timeouts(conn)
         lock_tenants(conn, scope.tenant_ids)
         yield conn, scope
         stale = _sql_text(LIB_SQL / "tables_with_stale_statistics.sql")
         for schema, table in conn.execute(stale).fetchall():
             conn.execute(sql.SQL("analyze {}").format(sql.Identifier(schema, table)))
+
+
+def application_name(purpose: str, run_id: str | None = None) -> str:
+    """What pg_stat_activity shows for a connection of the pipeline (63 bytes at most)."""
+    name = f"cerniq {purpose}" + (f" run {run_id[:8]}" if run_id else "")
+    return name.encode("utf-8")[:63].decode("utf-8", "ignore")
+
+
+def duration_setting(env: str, default: str) -> str:
+    """A timeout setting from the environment, checked: e.g. `30s`, `15min`, `500ms`, `0`."""
+    raw = os.environ.get(env, "").strip() or default
+    if not _DURATION.match(raw):
+        raise CerniqError(
+            f"{env} must be a duration like 30s, 15min or 500ms (0 turns it off), got {raw!r}"
+        )
+    return raw
+
+
+def duration_ms(value: str) -> int:
+    number, unit = _DURATION.match(value).groups()
+    return int(number) * _UNIT_MS[unit or "ms"]
+
+
+def lock_timeout() -> str:
+    return duration_setting(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT)
+
+
+def statement_timeout() -> str:
+    return duration_setting(STATEMENT_TIMEOUT_ENV, DEFAULT_STATEMENT_TIMEOUT)
+
+
+def set_timeouts(
+    conn: psycopg.Connection, lock: str | None = None, statement: str | None = None
+) -> None:
+    """`set local` lock_timeout and statement_timeout for the rest of the transaction."""
+    conn.execute(
+        "select set_config('lock_timeout', %s, true), set_config('statement_timeout', %s, true)",
+        (lock or lock_timeout(), statement or statement_timeout()),
+    )
+
+
+# The sessions that block `pid`: who they are, what they do, since when.
+BLOCKING_SESSIONS = """
+select
+    a.pid,
+    coalesce(nullif(a.application_name, ''), '(no application_name)') as application_name,
+    a.usename,
+    coalesce(a.client_addr::text, 'local socket') as client,
+    a.state,
+    to_char(a.xact_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"') as xact_start,
+    to_char(a.query_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"') as query_start,
+    left(regexp_replace(a.query, '\\s+', ' ', 'g'), 120) as query
+from pg_stat_activity as a
+where a.pid = any(pg_blocking_pids(%s))
+order by a.pid
+"""
+
+
+def describe_session(row: tuple) -> str:
+    pid, app, user, client, state, xact_start, query_start, query = row
+    return (
+        f"pid {pid} ({app!r}, user {user}, {client}, {state}, transaction since {xact_start}, "
+        f"last query at {query_start}: {query!r})"
+    )
+
+
+class _BlockerWatch:
+    """From a second connection, who blocks `pid`, polled while the step runs: when its lock
+    wait times out the wait is over and pg_blocking_pids no longer says by whom."""
+
+    def __init__(self, conninfo: str, pid: int, interval: float) -> None:
+        self._conninfo = conninfo
+        self._pid = pid
+        self._interval = interval
+        self._stop = threading.Event()
+        self.seen: list[tuple] = []
+        self._thread = threading.Thread(target=self._watch, name="cerniq-lock-watch", daemon=True)
+
+    def __enter__(self) -> _BlockerWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _watch(self) -> None:
+        if self._stop.wait(self._interval):  # a short step never opens the second connection
+            return
+        try:
+            with connect(self._conninfo, autocommit=True,
+                         application_name="cerniq lock-watch") as conn:  # fmt: skip
+                while not self._stop.is_set():
+                    rows = conn.execute(BLOCKING_SESSIONS, (self._pid,)).fetchall()
+                    if rows:
+                        self.seen = rows
+                    self._stop.wait(self._interval)
+        except Exception:  # the watch only improves a message; it never fails a step
+            return
+
+    def now(self) -> list[tuple]:
+        """Who blocks `pid` at this moment (the last word, when the poll saw nothing)."""
+        try:
+            with connect(self._conninfo, autocommit=True,
+                         application_name="cerniq lock-watch") as conn:  # fmt: skip
+                return conn.execute(BLOCKING_SESSIONS, (self._pid,)).fetchall()
+        except Exception:
+            return []
+
+
+@contextmanager
+def timeouts_named(
+    conn: psycopg.Connection, conninfo: str, what: str, lock: str | None = None
+) -> Iterator[None]:
+    """Turn a lock or statement timeout inside the block into a one-line CerniqError naming
+    the session(s) that blocked `conn` (the caller's transaction is rolled back)."""
+    lock = lock or lock_timeout()
+    statement = statement_timeout()
+    shortest = min((duration_ms(v) for v in (lock, statement) if duration_ms(v) > 0), default=0)
+    interval = min(1.0, shortest / 4000) if shortest else 1.0
+    with _BlockerWatch(conninfo, conn.info.backend_pid, max(interval, 0.05)) as watch:
+        try:
+            yield
+        except (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled) as exc:
+            if isinstance(exc, psycopg.errors.LockNotAvailable):
+                reason = f"waited longer than lock_timeout {lock} ({LOCK_TIMEOUT_ENV})"
+            elif "statement timeout" in str(exc):
+                reason = f"ran longer than statement_timeout {statement} ({STATEMENT_TIMEOUT_ENV})"
+            else:
+                reason = f"was cancelled ({first_line(exc)})"
+            blockers = watch.seen or watch.now()
+            by = (
+                "blocked by " + "; ".join(describe_session(row) for row in blockers)
+                if blockers
+                else "no blocking session seen"
+            )
+            # No cause: the run's error line is this message, not the driver's.
+            raise CerniqError(
+                f"{what} {reason}, {by}; nothing was written, the next run retries"
+            ) from None
 
 
 def lock_tenants(conn: psycopg.Connection, tenant_ids: list[str]) -> None:

@@ -6,13 +6,16 @@ Every failure the user can cause or fix prints one line `cerniq: error: …` and
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import sys
+from pathlib import Path
 from uuid import UUID
 
 import click
 import psycopg
 
-from dagster_cerniq.lib.run_dates import today
+from dagster_cerniq.lib.run_dates import refuse_future, today
 from dagster_cerniq.ops import migrations
 from dagster_cerniq.ops.database import configured_url, connect, database_url, first_line
 from dagster_cerniq.ops.embedded import EmbeddedPostgres
@@ -141,18 +144,42 @@ def generate(
 @click.option("--tenant", "tenant_ids", type=click.UUID, multiple=True, help="Tenant UUID.")
 @click.option("--all-tenants", is_flag=True, help="Every tenant.")
 @click.option("--as-of", type=ISO_DATE, help="As-of date of the run (default: today).")
-def run(tenant_ids: tuple[UUID, ...], all_tenants: bool, as_of: dt.datetime | None) -> None:
-    """Materialize the whole asset graph for these tenants, as of a date."""
+@click.option(
+    "--replay",
+    is_flag=True,
+    help=(
+        "Allow an as-of date before the tenants' latest evaluation: the run rewrites their "
+        "states, signals, scores, tasks and follow-ups as of that date (run tag "
+        "cerniq/replay=true). A date after today is refused even so."
+    ),
+)
+def run(
+    tenant_ids: tuple[UUID, ...], all_tenants: bool, as_of: dt.datetime | None, replay: bool
+) -> None:
+    """Materialize the whole asset graph for these tenants, as of a date.
+
+    The date may not be after today (Europe/Bucharest), nor before the date the tenants were
+    last evaluated as of, unless --replay. Progress goes to stderr; each run's full log to
+    the file a failure names (and to the Dagster UI).
+    """
     from dagster_cerniq.ops.pipeline import run_pipeline
 
     if all_tenants == bool(tenant_ids):
         raise click.UsageError("give --tenant UUID (one or more) or --all-tenants")
-    runs = run_pipeline(database_url(), None if all_tenants else list(tenant_ids), _as_of(as_of))
+    runs = run_pipeline(
+        database_url(),
+        None if all_tenants else list(tenant_ids),
+        _as_of(as_of),
+        replay=replay,
+        say=lambda line: click.echo(line, err=True),
+    )
     for pipeline_run in runs:
-        outcome = "succeeded" if pipeline_run.success else "FAILED"
-        click.echo(f"run {pipeline_run.run_id} {outcome}: {pipeline_run.tenants} tenant(s)")
-    if not all(pipeline_run.success for pipeline_run in runs):
-        raise CerniqError("a run failed; see its logs in the Dagster UI (cerniq ui)")
+        if pipeline_run.success:
+            click.echo(f"run {pipeline_run.run_id} succeeded: {pipeline_run.tenants} tenant(s)")
+    failed = [pipeline_run for pipeline_run in runs if not pipeline_run.success]
+    if failed:
+        more = f" ({len(failed) - 1} more run(s) failed)" if len(failed) > 1 else ""
+        raise CerniqError(f"{failed[0].error}{more}")
 
 
 @cli.command()
@@ -203,6 +230,7 @@ def demo(as_of: dt.datetime | None) -> None:
     url = database_url()
     migrations.apply_pending(url)
     day = _as_of(as_of)
+    refuse_future(day)
     with connect(url) as conn:
         exists = conn.execute("select 1 from tenants where id = %s", (DEMO_TENANT_ID,)).fetchone()
     if not exists:
@@ -218,20 +246,48 @@ def demo(as_of: dt.datetime | None) -> None:
         for line in tenant_inventory(conn, DEMO_TENANT_ID, day):
             click.echo(line)
     # One run a week over the last weeks: states are created, then evaluated one step a run.
+    # Oldest first, so each date follows the one before; a second demo replays them.
+    first_day = day - dt.timedelta(weeks=DEMO_WEEKS - 1)
+    replay = _evaluated_after(url, first_day)
     for weeks_back in range(DEMO_WEEKS - 1, -1, -1):
         run_day = day - dt.timedelta(weeks=weeks_back)
-        runs = run_pipeline(url, [DEMO_TENANT_ID], run_day)
-        outcome = "ok" if all(r.success for r in runs) else "FAILED"
-        click.echo(f"pipeline run as of {run_day.isoformat()}: {outcome}")
-        if outcome != "ok":
-            raise CerniqError("the demo run failed; see its logs in the Dagster UI (cerniq ui)")
+        say = (lambda line: click.echo(line, err=True)) if weeks_back == DEMO_WEEKS - 1 else None
+        runs = run_pipeline(url, [DEMO_TENANT_ID], run_day, replay=replay, say=say or _quiet)
+        failed = [r for r in runs if not r.success]
+        click.echo(f"pipeline run as of {run_day.isoformat()}: {'FAILED' if failed else 'ok'}")
+        if failed:
+            raise CerniqError(f"the demo {failed[0].error}")
     click.echo("")
     with connect(url) as conn:
         for line in pipeline_report(conn, DEMO_TENANT_ID):
             click.echo(line)
 
 
+def _quiet(_line: str) -> None:
+    pass
+
+
+def _evaluated_after(url: str, day: dt.date) -> bool:
+    """Whether the demo tenant was evaluated as of a date after `day` (a demo ran before)."""
+    from dagster_cerniq.lib.run_dates import latest_evaluation
+    from dagster_cerniq.ops.instance import cerniq_instance
+
+    instance = cerniq_instance(url)
+    return latest_evaluation(instance, [str(DEMO_TENANT_ID)], day) is not None
+
+
 def main() -> None:
+    # Libraries' warnings (dagster-postgres' connection retries …) go to a file, not the
+    # terminal: without a handler Python would print them on stderr.
+    try:
+        handler: logging.Handler = logging.FileHandler(_log_file("cerniq.log"), delay=True)
+    except (CerniqError, OSError):
+        handler = logging.NullHandler()
+    logging.basicConfig(
+        level=logging.WARNING,
+        handlers=[handler],
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
     try:
         code = cli.main(standalone_mode=False, prog_name="cerniq")
     except click.exceptions.Abort:
@@ -242,7 +298,29 @@ def main() -> None:
         _fail(str(exc))
     except psycopg.Error as exc:
         _fail(f"database error: {first_line(exc)}")
+    except Exception as exc:  # one line, the traceback in a file
+        origin = type(exc).__module__.split(".")[0]
+        what = type(exc).__name__
+        if origin in ("sqlalchemy", "psycopg2", "dagster_postgres"):
+            what = "lost the database (Dagster's storage)"
+        _fail(f"{what}: {first_line(exc)} (traceback: {_save_traceback()})")
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _save_traceback() -> str:
+    import traceback
+
+    path = _log_file(f"error-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}.log")
+    path.write_text(traceback.format_exc(), encoding="utf-8")
+    return str(path)
+
+
+def _log_file(name: str) -> Path:
+    """A file in the log folder (CERNIQ_LOG_DIR, default <embedded home>/logs, 0700)."""
+    configured = os.environ.get("CERNIQ_LOG_DIR", "").strip()
+    folder = Path(configured) if configured else EmbeddedPostgres.default().home / "logs"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder / name
 
 
 def _fail(message: str, exit_code: int = 1) -> None:

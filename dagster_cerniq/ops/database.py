@@ -15,6 +15,7 @@ from dagster_cerniq.ops.errors import CerniqError
 
 DATABASE_URL_ENV = "CERNIQ_DATABASE_URL"
 CONNECT_TIMEOUT_SECONDS = 5
+APPLICATION_NAME = "cerniq"
 
 
 def configured_url() -> str | None:
@@ -47,9 +48,18 @@ def database_url() -> str:
 
 
 @contextmanager
-def connect(url: str, autocommit: bool = False) -> Iterator[psycopg.Connection]:
+def connect(
+    url: str, autocommit: bool = False, application_name: str | None = None
+) -> Iterator[psycopg.Connection]:
+    """A connection to `url`, named in pg_stat_activity (`application_name`, default
+    `cerniq`, unless the URL names one), so that a session blocking another is recognisable."""
+    named = {}
+    if "application_name" not in conninfo_to_dict(url):
+        named["application_name"] = application_name or APPLICATION_NAME
     try:
-        conn = psycopg.connect(url, autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT_SECONDS)
+        conn = psycopg.connect(
+            url, autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT_SECONDS, **named
+        )
     except psycopg.OperationalError as exc:
         hint = ""
         if configured_url() is None:

@@ -2,18 +2,30 @@
 
 PostgreSQL refuses to run as root, so as root the server tools run as the `postgres` OS user
 (through runuser) and the data folder belongs to it; any other user runs them as themselves.
+
+Only its owner gets in. The socket folder is 0700 (the server's OS user's), and every
+connection, socket or TCP (127.0.0.1), authenticates with scram-sha-256 as `postgres` with a
+password generated at `initdb` and kept in the data folder (`cerniq_password`, 0600), which the
+server's URL (`url`) carries for every connection the project makes. A cluster made before
+this (trust authentication) is converted when it starts: a password is generated and set, and
+pg_hba.conf rewritten and reloaded.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import secrets
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 
+from dagster_cerniq.ops.database import redact
 from dagster_cerniq.ops.errors import CerniqError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +38,14 @@ MIN_MAJOR_VERSION = 15
 SERVER_OS_USER = "postgres"
 # Settings for throwaway clusters (tests): durability traded for speed.
 FAST_UNSAFE_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
+PASSWORD_FILE = "cerniq_password"
+# The first line marks a pg_hba.conf written here; any other is converted at start.
+HBA_MARKER = "# cerniq embedded server: its owner only (scram-sha-256), written by cerniq"
+HBA_CONF = f"""{HBA_MARKER}
+# TYPE  DATABASE  USER  ADDRESS       METHOD
+local   all       all                 scram-sha-256
+host    all       all   127.0.0.1/32  scram-sha-256
+"""
 
 
 def find_server_bin() -> Path:
@@ -69,6 +89,19 @@ def require_postgis_package(bin_dir: Path) -> None:
         )
 
 
+# What the server tools (initdb, pg_ctl, and so the server itself) get from the environment:
+# nothing else (no API key, no database URL) reaches the server's processes.
+SERVER_ENV_NAMES = ("PATH", "LANG", "LANGUAGE", "TZ", "PGTZ", "TMPDIR")
+
+
+def server_env() -> dict[str, str]:
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name in SERVER_ENV_NAMES or name.startswith("LC_")
+    }
+
+
 @dataclass(frozen=True)
 class EmbeddedPostgres:
     """A PostgreSQL cluster living in `home` and listening on 127.0.0.1:`port`."""
@@ -99,30 +132,121 @@ class EmbeddedPostgres:
         return self.home / "postgres.log"
 
     @property
+    def password_file(self) -> Path:
+        return self.data_dir / PASSWORD_FILE
+
+    @property
+    def hba_file(self) -> Path:
+        return self.data_dir / "pg_hba.conf"
+
+    def password(self) -> str | None:
+        """The generated password of `postgres`, or None before the first start."""
+        try:
+            return self.password_file.read_text(encoding="utf-8").strip() or None
+        except (FileNotFoundError, PermissionError):
+            return None
+
+    @property
     def url(self) -> str:
-        return f"postgresql://{SERVER_OS_USER}@127.0.0.1:{self.port}/{self.database}"
+        password = self.password()
+        credentials = f"{SERVER_OS_USER}:{password}" if password else SERVER_OS_USER
+        return f"postgresql://{credentials}@127.0.0.1:{self.port}/{self.database}"
 
     def start(self) -> str:
         """Initialise (first time) and start the cluster, create its database; return the URL."""
         bin_dir = find_server_bin()
         require_postgis_package(bin_dir)
         self._prepare_folders()
-        if not (self.data_dir / "PG_VERSION").exists():
-            self._run(
-                bin_dir / "initdb",
-                "-D", self.data_dir, "-U", SERVER_OS_USER, "--auth=trust",
-                "-E", "UTF8", "--locale=C.UTF-8",
-            )  # fmt: skip
-        if not self.is_running():
-            options = f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1"
-            if self.fast_unsafe:
-                options += "".join(f" -c {setting}" for setting in FAST_UNSAFE_SETTINGS)
-            self._run(
-                bin_dir / "pg_ctl",
-                "-D", self.data_dir, "-l", self.log_file, "-w", "-t", "60", "-o", options, "start",
-            )  # fmt: skip
+        with self._start_lock():  # two starting processes must not make two passwords
+            if not (self.data_dir / "PG_VERSION").exists():
+                self._initdb(bin_dir)
+            if not self.is_running():
+                self._run(
+                    bin_dir / "pg_ctl",
+                    "-D", self.data_dir, "-l", self.log_file, "-w", "-t", "60",
+                    "-o", self._server_options(), "start",
+                )  # fmt: skip
+            if self.password() is None or not self._hba_is_ours():
+                self._convert_from_trust()
         self._create_database()
         return self.url
+
+    def _server_options(self) -> str:
+        options = (
+            f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1"
+            " -c unix_socket_permissions=0700 -c password_encryption=scram-sha-256"
+        )
+        if self.fast_unsafe:
+            options += "".join(f" -c {setting}" for setting in FAST_UNSAFE_SETTINGS)
+        return options
+
+    def _initdb(self, bin_dir: Path) -> None:
+        password = secrets.token_urlsafe(32)
+        # initdb wants an empty data folder: the password goes beside it, then inside.
+        pwfile = self.home / f".{PASSWORD_FILE}.initdb"
+        self._write_private(pwfile, password + "\n")
+        try:
+            self._run(
+                bin_dir / "initdb",
+                "-D", self.data_dir, "-U", SERVER_OS_USER, f"--pwfile={pwfile}",
+                "--auth-local=scram-sha-256", "--auth-host=scram-sha-256",
+                "-E", "UTF8", "--locale=C.UTF-8",
+            )  # fmt: skip
+        finally:
+            pwfile.unlink(missing_ok=True)
+        self._write_private(self.hba_file, HBA_CONF)
+        self._write_private(self.password_file, password + "\n")
+
+    def _hba_is_ours(self) -> bool:
+        try:
+            return self.hba_file.read_text(encoding="utf-8").startswith(HBA_MARKER)
+        except FileNotFoundError:
+            return False
+
+    def _convert_from_trust(self) -> None:
+        """A cluster made with trust authentication (or a half-converted one): give
+        `postgres` a generated password, then allow only scram-sha-256 and reload."""
+        password = self.password()
+        if password is None:
+            if self._hba_is_ours():
+                raise CerniqError(
+                    f"the embedded server's password file {self.password_file} is missing: "
+                    f"restore it, or remove {self.data_dir} (its data is lost) and start again"
+                )
+            password = secrets.token_urlsafe(32)
+            self._write_private(self.password_file, password + "\n")
+        admin_url = self.url.rsplit("/", 1)[0] + "/postgres"
+        try:
+            with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
+                verifier = conn.pgconn.encrypt_password(
+                    password.encode(), SERVER_OS_USER.encode(), b"scram-sha-256"
+                ).decode()
+                conn.execute(f"alter role {SERVER_OS_USER} password '{verifier}'")
+                self._write_private(self.hba_file, HBA_CONF)
+                conn.execute("select pg_reload_conf()")
+        except psycopg.OperationalError as exc:
+            raise CerniqError(
+                f"cannot secure the embedded server at {redact(admin_url)}: "
+                f"{str(exc).strip().splitlines()[0]}"
+            ) from None
+
+    def _write_private(self, path: Path, text: str) -> None:
+        """Write `text` to `path`, readable by the server's OS user only (0600)."""
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(path, 0o600)
+        if os.geteuid() == 0:
+            shutil.chown(path, user=SERVER_OS_USER)
+
+    @contextmanager
+    def _start_lock(self) -> Iterator[None]:
+        with open(self.home / ".start.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def stop(self) -> bool:
         """Stop the cluster; False when it was not running."""
@@ -139,6 +263,7 @@ class EmbeddedPostgres:
             capture_output=True,
             text=True,
             check=False,
+            env=server_env(),
         )
         return result.returncode == 0
 
@@ -147,11 +272,11 @@ class EmbeddedPostgres:
             return f"not initialised (data folder {self.data_dir})"
         if not self.is_running():
             return f"stopped (data folder {self.data_dir})"
-        return f"running at {self.url} (data folder {self.data_dir})"
+        return f"running at {redact(self.url)} (data folder {self.data_dir})"
 
     def _create_database(self) -> None:
         admin_url = self.url.rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin_url, autocommit=True) as conn:
+        with psycopg.connect(admin_url, autocommit=True, application_name="cerniq") as conn:
             exists = conn.execute(
                 "select 1 from pg_database where datname = %s", (self.database,)
             ).fetchone()
@@ -161,14 +286,17 @@ class EmbeddedPostgres:
     def _prepare_folders(self) -> None:
         for folder in (self.home, self.socket_dir):
             folder.mkdir(parents=True, exist_ok=True)
+        # The socket folder: the server's OS user only (no one else reaches the socket).
+        os.chmod(self.socket_dir, 0o700)
+        if not self.log_file.exists():
+            self.log_file.touch()
+        os.chmod(self.log_file, 0o600)  # it may show statements
         if os.geteuid() != 0:
             return
         if not self.data_dir.exists():
             self.data_dir.mkdir(mode=0o700)
         for path in (self.home, self.data_dir, self.socket_dir):
             shutil.chown(path, user=SERVER_OS_USER)
-        if not self.log_file.exists():
-            self.log_file.touch()
         shutil.chown(self.log_file, user=SERVER_OS_USER)
         unreachable = [parent for parent in self.home.parents if parent.stat().st_mode & 0o001 == 0]
         if unreachable:
@@ -179,7 +307,11 @@ class EmbeddedPostgres:
 
     def _run(self, *command: object) -> None:
         result = subprocess.run(
-            self._as_server_user(*command), capture_output=True, text=True, check=False
+            self._as_server_user(*command),
+            capture_output=True,
+            text=True,
+            check=False,
+            env=server_env(),
         )
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()
@@ -192,5 +324,5 @@ class EmbeddedPostgres:
     def _as_server_user(*command: object) -> list[str]:
         args = [str(part) for part in command]
         if os.geteuid() == 0:
-            return ["runuser", "-u", SERVER_OS_USER, "--", *args]
+            return [shutil.which("runuser") or "runuser", "-u", SERVER_OS_USER, "--", *args]
         return args

@@ -1,19 +1,51 @@
-"""The Dagster instance: `dagster_home/dagster.yaml`, its storage in `<database>_dagster` on the
+"""The Dagster instance: its home folder (`CERNIQ_DAGSTER_HOME`, default `dagster_home/` in the
+embedded server's folder, `.cerniq/`), made 0700 with the dagster.yaml rendered from the
+repository's template `dagster_home/dagster.yaml`; its storage in `<database>_dagster` on the
 same PostgreSQL server as the data."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
+from pathlib import Path
 
 import psycopg
 from dagster import DagsterInstance
 from psycopg.conninfo import conninfo_to_dict
 
 from dagster_cerniq.ops.database import connect, with_database
-from dagster_cerniq.ops.embedded import REPO_ROOT
+from dagster_cerniq.ops.embedded import REPO_ROOT, EmbeddedPostgres
 
-DAGSTER_HOME = REPO_ROOT / "dagster_home"
+DAGSTER_HOME_ENV = "CERNIQ_DAGSTER_HOME"
+DAGSTER_YAML_TEMPLATE = REPO_ROOT / "dagster_home" / "dagster.yaml"
+
+
+def dagster_home() -> Path:
+    """The Dagster instance's folder: `CERNIQ_DAGSTER_HOME`, else `<embedded home>/dagster_home`."""
+    configured = os.environ.get(DAGSTER_HOME_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return EmbeddedPostgres.default().home / "dagster_home"
+
+
+def prepare_dagster_home() -> Path:
+    """Create the folder (0700: run logs and storage settings are the owner's only) with its
+    dagster.yaml (0600), rewritten when the template changed; returns the folder."""
+    home = dagster_home()
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(home, 0o700)
+    target = home / "dagster.yaml"
+    text = DAGSTER_YAML_TEMPLATE.read_text(encoding="utf-8")
+    current = target.read_text(encoding="utf-8") if target.exists() else None
+    if current != text:
+        # Atomic: another cerniq process may read it meanwhile.
+        fd, tmp = tempfile.mkstemp(dir=home, prefix=".dagster.yaml.")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    os.chmod(target, 0o600)
+    return home
 
 
 def storage_database(database_url: str) -> str:
@@ -34,7 +66,7 @@ def configure_instance_environment(database_url: str) -> dict[str, str]:
     with connect(with_database(database_url, storage_db)):
         pass  # fails with a clear message when the role cannot reach it
     values = {
-        "DAGSTER_HOME": str(DAGSTER_HOME),
+        "DAGSTER_HOME": str(prepare_dagster_home()),
         "CERNIQ_DAGSTER_PG_USER": params.get("user", "postgres"),
         "CERNIQ_DAGSTER_PG_PASSWORD": params.get("password", ""),
         "CERNIQ_DAGSTER_PG_HOST": params.get("host", "127.0.0.1"),

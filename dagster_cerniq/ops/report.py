@@ -23,6 +23,11 @@ def pipeline_report(conn: psycopg.Connection, tenant_id: UUID) -> list[str]:
             "select risk_level, count(*) from gold_churn_factors where tenant_id = %(t)s "
             "group by 1 order by min(overall_churn_score) desc"
         ),
+        # Issue 15: rows of the app's tables a rule rejects are left out of everything below.
+        "Source rows rejected (table, rule): " + pairs(
+            "select source_table || ' ' || rule, count(*) from cerniq_rejected_source_rows "
+            "where tenant_id = %(t)s and resolved_at is null group by 1 order by 2 desc, 1"
+        ),
         "Messages analysed: " + pairs(
             "select sentiment_label || ' (' || model_name || ')', count(*) "
             "from gold_sentiment_analysis where tenant_id = %(t)s group by 1 order by 2 desc"
@@ -93,7 +98,7 @@ def pipeline_report(conn: psycopg.Connection, tenant_id: UUID) -> list[str]:
                   and not g.is_resolved and g.signal_type = f.strongest_signal_type
                 order by g.strength desc, g.id limit 1)
         from gold_churn_factors f
-        join gold_clients c on c.id = f.client_id
+        join gold_clients c on c.tenant_id = f.tenant_id and c.id = f.client_id
         join gold_nurturing_state s on s.tenant_id = f.tenant_id and s.client_id = f.client_id
         where f.tenant_id = %(t)s
         order by f.overall_churn_score desc, c.company_name

@@ -307,10 +307,10 @@ def test_database_without_postgis_gets_one_line_error(admin_url: str, fresh_db: 
     dbname = fresh_db.rsplit("/", 1)[1]
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f"drop role if exists {role}")
-        conn.execute(f"create role {role} login")
+        conn.execute(f"create role {role} login password 'cerniq-test'")
         conn.execute(f'alter database "{dbname}" owner to {role}')
     try:
-        url = re.sub(r"://[^@]+@", f"://{role}@", fresh_db)
+        url = re.sub(r"://[^@]+@", f"://{role}:cerniq-test@", fresh_db)
         result = run_cli("migrate", url=url)
         assert result.returncode == 1
         assert result.stderr.strip() == (

@@ -1,12 +1,17 @@
 """The jobs: the whole graph per tenant range, the HITL SLA clock alone, the dbt data tests."""
 
-from dagster import AssetSelection, define_asset_job
+from dagster import AssetCheckKey, AssetKey, AssetSelection, define_asset_job
+
+# The check that the sentiment step reached its API belongs to every evaluation run.
+SENTIMENT_API_CHECK = AssetSelection.checks(
+    AssetCheckKey(AssetKey("sentiment_analysis"), "sentiment_api_reachable")
+)
 
 # The dbt data tests (asset checks) read whole tables: they run in their own daily job, not in
 # every evaluation run.
 nurturing_job = define_asset_job(
     "nurturing_evaluation",
-    selection=AssetSelection.all().without_checks(),
+    selection=AssetSelection.all().without_checks() | SENTIMENT_API_CHECK,
     description="The whole graph for the selected tenants: dbt models, write-backs, follow-ups.",
 )
 
@@ -18,7 +23,7 @@ hitl_sla_job = define_asset_job(
 
 dbt_data_tests_job = define_asset_job(
     "dbt_data_tests",
-    selection=AssetSelection.all_asset_checks(),
+    selection=AssetSelection.all_asset_checks() - SENTIMENT_API_CHECK,
     description=(
         "The dbt data tests (keys, uniqueness, accepted values) as asset checks, over whole "
         "tables: every tenant's rows and the shared source views."

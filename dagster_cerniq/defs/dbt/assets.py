@@ -14,36 +14,50 @@ A run over any number of tenants is one dbt invocation per step, never one per t
 import json
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy
 from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from dagster_cerniq.defs.automation.partitions import tenant_partitions
-from dagster_cerniq.defs.dbt.project import cerniq_dbt_project, dbt_env, dbt_vars
+from dagster_cerniq.defs.dbt.project import cerniq_dbt_project, dbt_child_env, dbt_vars
 from dagster_cerniq.defs.dbt.translator import CerniqDbtTranslator
 from dagster_cerniq.lib.resources import CerniqDatabase
-from dagster_cerniq.lib.write_back import run_scope
+from dagster_cerniq.lib.write_back import (
+    application_name,
+    duration_setting,
+    run_scope,
+    set_timeouts,
+    timeouts_named,
+)
 
 # Shared views and parameter seeds are rebuilt by every dbt step: one step at a time per
 # database, so two runs never replace the same view at once.
 DBT_ADVISORY_LOCK_KEY = 2026011906
 
 
+# How long a dbt step waits for another run's dbt step (a whole build) before it fails.
+DBT_LOCK_TIMEOUT_ENV = "CERNIQ_DBT_LOCK_TIMEOUT"
+DEFAULT_DBT_LOCK_TIMEOUT = "15min"
+
+
 @contextmanager
-def _profile_environment(values: Mapping[str, str]) -> Iterator[None]:
-    """dagster-dbt hands dbt a copy of os.environ: set the profile's variables around the call."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
+def dbt_child_environment(database_url: str) -> Iterator[dict[str, str]]:
+    """dagster-dbt's `cli()` hands its dbt child a copy of os.environ (0.29 takes no `env`):
+    for that call only, os.environ is what the child needs (`dbt_child_env`: PATH, HOME,
+    locale, DBT_*, the profile's variables; no API key, no database URL), then it is put back.
+    The child is started inside `cli()`; the step's other work runs with the full environment.
+    """
+    saved = dict(os.environ)
+    child = dbt_child_env(saved, database_url)
+    os.environ.clear()
+    os.environ.update(child)
     try:
-        yield
+        yield child
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def _build(context: AssetExecutionContext, dbt: DbtCliResource, database: CerniqDatabase):
@@ -59,12 +73,20 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, database: Cerniq
         f"dbt build for {len(selected) or 'every'} tenant(s) as of {variables['as_of']}"
     )
     url = database.conninfo()
-    with database.transaction() as lock_conn, _profile_environment(dbt_env(url)):
-        lock_conn.execute("select pg_advisory_xact_lock(%s)", (DBT_ADVISORY_LOCK_KEY,))
+    step = context.op_execution_context.op.name
+    wait = duration_setting(DBT_LOCK_TIMEOUT_ENV, DEFAULT_DBT_LOCK_TIMEOUT)
+    name = application_name(f"dbt-lock {step}", context.run.run_id)
+    with database.transaction(application_name=name) as lock_conn:
+        # The lock wait is bounded (a timeout names the session holding it); the build is
+        # bounded by the statement and lock timeouts dbt's own sessions get (dbt_env).
+        with timeouts_named(lock_conn, url, f"dbt step {step}", lock=wait):
+            set_timeouts(lock_conn, lock=wait, statement=wait)
+            lock_conn.execute("select pg_advisory_xact_lock(%s)", (DBT_ADVISORY_LOCK_KEY,))
         args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(variables)]
         if not selected:
             args.append("--full-refresh")
-        invocation = dbt.cli(args, context=context)
+        with dbt_child_environment(url):
+            invocation = dbt.cli(args, context=context)
         yield from invocation.stream()
     # dagster-dbt gives every invocation its own target folder (manifest, logs: 5 MB) and never
     # removes it, two per run. A failed build raises above and keeps its folder to inspect.

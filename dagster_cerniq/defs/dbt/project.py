@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from uuid import UUID
@@ -16,6 +16,7 @@ import yaml
 from dagster_dbt import DbtProject
 from psycopg.conninfo import conninfo_to_dict
 
+from dagster_cerniq.lib.write_back import lock_timeout, statement_timeout
 from dagster_cerniq.ops.embedded import REPO_ROOT
 from dagster_cerniq.ops.errors import CerniqError
 
@@ -41,6 +42,17 @@ PROFILE_ENV = {
     "dbname": "CERNIQ_DBT_DBNAME",
     "sslmode": "CERNIQ_DBT_SSLMODE",
 }
+
+
+# What the dbt child process may inherit from this process's environment; nothing else passes
+# (not ANTHROPIC_API_KEY, not CERNIQ_DATABASE_URL with its password): the profile's connection
+# comes from `dbt_env`, dagster-dbt adds its own DBT_* and DAGSTER_DBT_* variables.
+DBT_ENV_NAMES = frozenset(
+    {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP",
+     "VIRTUAL_ENV", "SSL_CERT_FILE", "SSL_CERT_DIR", "PGSSLROOTCERT", "PGSSLCERT", "PGSSLKEY",
+     "PYTHONLEGACYWINDOWSSTDIO", "SYSTEMROOT"}
+)  # fmt: skip
+DBT_ENV_PREFIXES = ("DBT_", "CERNIQ_DBT_", "LC_")
 
 
 def dbt_vars(
@@ -71,7 +83,24 @@ def dbt_env(database_url: str) -> dict[str, str]:
     env.setdefault(PROFILE_ENV["port"], "5432")
     env.setdefault(PROFILE_ENV["password"], "")
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    # dbt's sessions: named in pg_stat_activity, and never waiting forever (libpq reads these).
+    env["PGAPPNAME"] = "cerniq dbt"
+    env["PGOPTIONS"] = (
+        f"-c lock_timeout={lock_timeout()} -c statement_timeout={statement_timeout()}"
+    )
     return env
+
+
+def dbt_child_env(environ: Mapping[str, str], database_url: str | None) -> dict[str, str]:
+    """The whole environment of a dbt child process: from `environ` only what dbt needs
+    (DBT_ENV_NAMES, DBT_ENV_PREFIXES), then the profile's connection (`dbt_env`; none for a
+    `dbt parse`, which connects nowhere)."""
+    kept = {
+        name: value
+        for name, value in environ.items()
+        if name in DBT_ENV_NAMES or name.startswith(DBT_ENV_PREFIXES)
+    }
+    return {**kept, **(dbt_env(database_url) if database_url else {})}
 
 
 @cache
@@ -105,7 +134,7 @@ def ensure_manifest() -> None:
          "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(project.target_path)],
         capture_output=True,
         text=True,
-        env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+        env={**dbt_child_env(os.environ, None), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
         check=False,
     )  # fmt: skip
     if result.returncode != 0:

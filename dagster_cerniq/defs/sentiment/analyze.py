@@ -5,25 +5,62 @@ written to gold_sentiment_analysis; competitor mentions also go to gold_competit
 A message counts as analysed when gold_sentiment_analysis has a row for it (SPEC §2), so a
 rerun sends nothing. A message whose analysis fails is recorded in cerniq_sentiment_failures
 with its error and attempts and stays pending, until CERNIQ_SENTIMENT_GIVE_UP_ATTEMPTS.
+
+Paid work is kept as it comes: messages are analysed in batches of CERNIQ_SENTIMENT_BATCH_SIZE
+(50; identical texts always in one batch, so they still share one call), each written in its own
+transaction as soon as it is done, so a crash loses at most the batch in flight and the next run
+sends only what is still pending. When the Claude API is unreachable the analyzer's circuit
+breaker opens (claude.py): no more calls, the messages not analysed stay pending and are not
+counted as failures, and the step is reported degraded — metadata `degraded: true` with the
+reason, and the asset check `sentiment_api_reachable` fails.
 """
 
 import json
 import os
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 
 import psycopg
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    AssetKey,
+    MaterializeResult,
+    MetadataValue,
+    asset_check,
+)
 
 from dagster_cerniq.defs.sentiment import offline
-from dagster_cerniq.defs.sentiment.claude import AnalysisOutcome, ClaudeAnalyzer, ClaudeSettings
+from dagster_cerniq.defs.sentiment.claude import (
+    AnalysisOutcome,
+    ClaudeAnalyzer,
+    ClaudeSettings,
+    normalise_text,
+    text_to_send,
+)
 from dagster_cerniq.defs.write_back_asset import write_back_asset
 from dagster_cerniq.lib.resources import CerniqDatabase
-from dagster_cerniq.lib.write_back import Reads, fetch, run_scope, statements, write_back
+from dagster_cerniq.lib.write_back import (
+    Reads,
+    RunScope,
+    fetch,
+    run_scope,
+    statements,
+    write_back,
+)
 
 GIVE_UP_ENV = "CERNIQ_SENTIMENT_GIVE_UP_ATTEMPTS"
 DEFAULT_GIVE_UP_ATTEMPTS = 12
+BATCH_SIZE_ENV = "CERNIQ_SENTIMENT_BATCH_SIZE"
+DEFAULT_BATCH_SIZE = 50  # Claude: at most 50 paid calls lost by a crash
+OFFLINE_BATCH_SIZE = 1000  # the offline analyzer costs nothing to redo
+# Metadata keys the CLI and the asset check read.
+DEGRADED_KEY = "degraded"
+UNREACHABLE_KEY = "api_unreachable"
+LEFT_PENDING_KEY = "messages_left_pending"
 CONTEXT_CHARS = 500  # seed: context: text.substring(0, 500)
 
 READS = Reads()
@@ -70,6 +107,31 @@ def tenant_competitors(conn: psycopg.Connection, tenant_id: str) -> list[str]:
     return [name for (name,) in rows]
 
 
+def batch_size(default: int = DEFAULT_BATCH_SIZE) -> int:
+    raw = os.environ.get(BATCH_SIZE_ENV, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{BATCH_SIZE_ENV} must be a whole number ≥ 1, got {raw!r}")
+    return int(raw)
+
+
+def batches(items: Sequence[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
+    """`items` in batches of about `size`, identical texts (as the analyzer normalises them)
+    always in the same batch, so that they still share one analysis."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for key, text in items:
+        groups.setdefault(normalise_text(text_to_send(text or "")), []).append((key, text))
+    batch: list[tuple[str, str]] = []
+    for group in groups.values():
+        batch.extend(group)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 # Confidence the seed records for every analysis (B12: confidence 0.85).
 ANALYSIS_CONFIDENCE = 0.85
 
@@ -92,47 +154,114 @@ def sentiment_analysis(
         pending = fetch(conn, PENDING_MESSAGES, scope)
         competitors = {tenant_id: tenant_competitors(conn, tenant_id) for tenant_id in
                        sorted({row[1] for row in pending})}  # fmt: skip
-    # The calls happen outside any transaction: a slow API holds no lock.
+    # The calls happen outside any transaction: a slow API holds no lock. Each batch is
+    # written as soon as it is analysed, in its own transaction.
     analyzer, claude = choose_analyzer()
+    totals = {"analysed": 0, "failed": 0, "intel": 0, "left_pending": 0, "batches": 0}
+    unreachable: str | None = None
     try:
-        analysed_batches = []
+        size = batch_size(DEFAULT_BATCH_SIZE if claude is not None else OFFLINE_BATCH_SIZE)
         for tenant_id, tenant_competitor_names in competitors.items():
             messages = {row[0]: row for row in pending if row[1] == tenant_id}
-            outcomes = analyzer.analyze_many(
-                [(message_id, row[3]) for message_id, row in messages.items()],
-                tenant_competitor_names,
-            )
-            analysed_batches.append((messages, outcomes))
+            items = [(message_id, row[3]) for message_id, row in messages.items()]
+            for batch in batches(items, size):
+                unreachable = claude.unreachable if claude is not None else None
+                if unreachable:  # the breaker is open: no more calls this run
+                    totals["left_pending"] += len(batch)
+                    continue
+                outcomes = analyzer.analyze_many(batch, tenant_competitor_names)
+                # Each batch holds its own tenant's lock only.
+                tenant_scope = replace(scope, tenant_ids=[tenant_id])
+                counted = _write_batch(context, database, tenant_scope, analyzer, messages,
+                                       outcomes, give_up)  # fmt: skip
+                for name, value in counted.items():
+                    totals[name] += value
+                totals["batches"] += 1
+        if claude is not None:
+            unreachable = claude.unreachable
     finally:
         if claude is not None:
             claude.close()
 
-    analysed = failed = intel = 0
-    with write_back(context, database) as (conn, _):
-        for messages, outcomes in analysed_batches:
-            for outcome in outcomes:
-                message_id, tenant_id, client_id, body, sent_at = messages[outcome.key]
-                base = {"tenant_id": tenant_id, "message_id": message_id,
-                        "client_id": client_id, "sent_at": sent_at}  # fmt: skip
-                if outcome.analysis is None:
-                    failure = {**base, "attempts": max(outcome.attempts, 1),
-                               "error": outcome.error, "give_up": give_up}  # fmt: skip
-                    conn.execute(RECORD_FAILURE.compose(), failure)
-                    failed += 1
-                    continue
-                intel += _store(conn, analyzer, outcome, body, base)
-                analysed += 1
+    with database.transaction() as conn:
         given_up = fetch(conn, GIVEN_UP_MESSAGES, scope)
+    if unreachable:
+        context.log.warning(
+            f"sentiment degraded: the Claude API is unreachable ({unreachable}); "
+            f"{totals['left_pending']} message(s) left pending for the next run"
+        )
     return MaterializeResult(
         metadata={
             "analyzer": f"{analyzer.model_name} {analyzer.model_version}",
-            "messages_analysed": analysed,
-            "messages_failed_this_run": failed,
-            "competitor_mentions_written": intel,
+            "messages_analysed": totals["analysed"],
+            "messages_failed_this_run": totals["failed"],
+            "competitor_mentions_written": totals["intel"],
+            "write_batches": totals["batches"],
+            DEGRADED_KEY: bool(unreachable),
+            UNREACHABLE_KEY: unreachable or "",
+            LEFT_PENDING_KEY: totals["left_pending"],
             "messages_given_up": MetadataValue.json(
                 [{"message_id": m, "attempts": a, "error": e} for m, a, e in given_up]
             ),
         }
+    )
+
+
+def _write_batch(
+    context: AssetExecutionContext,
+    database: CerniqDatabase,
+    scope: RunScope,
+    analyzer: Analyzer,
+    messages: dict,
+    outcomes: Sequence[AnalysisOutcome],
+    give_up: int,
+) -> dict[str, int]:
+    """One batch's outcomes in one transaction (idempotent: a stored analysis is kept)."""
+    counted = {"analysed": 0, "failed": 0, "intel": 0, "left_pending": 0}
+    with write_back(context, database, scope=scope) as (conn, _):
+        for outcome in outcomes:
+            message_id, tenant_id, client_id, body, sent_at = messages[outcome.key]
+            base = {"tenant_id": tenant_id, "message_id": message_id,
+                    "client_id": client_id, "sent_at": sent_at}  # fmt: skip
+            if getattr(outcome, "skipped", False):
+                counted["left_pending"] += 1  # not sent: the API is unreachable
+                continue
+            if outcome.analysis is None:
+                failure = {**base, "attempts": max(outcome.attempts, 1),
+                           "error": outcome.error, "give_up": give_up}  # fmt: skip
+                conn.execute(RECORD_FAILURE.compose(), failure)
+                counted["failed"] += 1
+                continue
+            counted["intel"] += _store(conn, analyzer, outcome, body, base)
+            counted["analysed"] += 1
+    return counted
+
+
+@asset_check(
+    asset=AssetKey("sentiment_analysis"),
+    name="sentiment_api_reachable",
+    description=(
+        "Fails (ERROR) when the last sentiment_analysis run found the Claude API unreachable: "
+        "its circuit breaker opened and the messages not analysed were left pending."
+    ),
+)
+def sentiment_api_reachable(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    event = context.instance.get_latest_materialization_event(AssetKey("sentiment_analysis"))
+    materialization = event.asset_materialization if event is not None else None
+    metadata = materialization.metadata if materialization is not None else {}
+    degraded = metadata.get(DEGRADED_KEY)
+    reason = metadata.get(UNREACHABLE_KEY)
+    left = metadata.get(LEFT_PENDING_KEY)
+    is_degraded = bool(degraded.value) if degraded is not None else False
+    return AssetCheckResult(
+        passed=not is_degraded,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={
+            DEGRADED_KEY: is_degraded,
+            UNREACHABLE_KEY: reason.value if reason is not None else "",
+            LEFT_PENDING_KEY: left.value if left is not None else 0,
+            "run_id": event.run_id if event is not None else "",
+        },
     )
 
 

@@ -14,6 +14,11 @@ One `ClaudeAnalyzer.analyze_many` call analyses a batch of messages of one tenan
 - at most `rpm` requests start in any sliding window of `window_seconds` (retries included), and
   at most `concurrency` are in flight;
 - identical texts (after whitespace, case and Unicode normalisation) share one analysis;
+- a circuit breaker stops calling when the API is unreachable: after `breaker_threshold`
+  consecutive requests that got no HTTP answer (connection refused or reset, DNS, timeouts) it
+  opens, no request is sent any more by this analyzer, and the texts not analysed get a
+  *skipped* outcome (`skipped=True`: not a failure of the text, it stays pending). Any HTTP
+  answer, even an error status, closes the count: the API is reachable;
 - empty or whitespace-only texts are not sent: their outcome says "empty text", 0 attempts.
 
 Every item gets an outcome; one bad item never fails the batch.
@@ -161,9 +166,11 @@ class ClaudeSettings:
     backoff_base: float = 1.0  # seconds before the 2nd attempt; doubles each attempt
     backoff_max: float = 30.0
     max_retry_after: float = 120.0  # a longer retry-after is waited this long
+    # Consecutive requests without an HTTP answer after which the API counts as unreachable.
+    breaker_threshold: int = 5
 
     def __post_init__(self) -> None:
-        for name in ("rpm", "concurrency", "max_attempts", "max_tokens"):
+        for name in ("rpm", "concurrency", "max_attempts", "max_tokens", "breaker_threshold"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         for name in ("timeout", "window_seconds"):
@@ -179,7 +186,7 @@ class ClaudeSettings:
         ANTHROPIC_API_KEY, CERNIQ_SENTIMENT_MODEL, CERNIQ_SENTIMENT_RPM (100),
         CERNIQ_SENTIMENT_CONCURRENCY (5), CERNIQ_SENTIMENT_MAX_ATTEMPTS (4),
         CERNIQ_SENTIMENT_TIMEOUT (seconds, 60), CERNIQ_SENTIMENT_EFFORT ("low"; "none" sends
-        none), ANTHROPIC_BASE_URL (optional).
+        none), CERNIQ_SENTIMENT_BREAKER_THRESHOLD (5), ANTHROPIC_BASE_URL (optional).
         """
         api_key = os.environ.get("ANTHROPIC_API_KEY", "").strip()
         if not api_key:
@@ -192,6 +199,7 @@ class ClaudeSettings:
             concurrency=_env_int("CERNIQ_SENTIMENT_CONCURRENCY", 5),
             max_attempts=_env_int("CERNIQ_SENTIMENT_MAX_ATTEMPTS", 4),
             timeout=_env_float("CERNIQ_SENTIMENT_TIMEOUT", 60.0),
+            breaker_threshold=_env_int("CERNIQ_SENTIMENT_BREAKER_THRESHOLD", 5),
             base_url=os.environ.get("ANTHROPIC_BASE_URL", "").strip() or None,
             effort=None if effort in ("", "none") else effort,
         )
@@ -210,10 +218,49 @@ class AnalysisOutcome:
     error: str | None  # the last error, when it failed
     attempts: int  # API requests made for the text
     processing_ms: int  # from the first try to the result: rate-limit waits, backoff included
+    # Not analysed because the API is unreachable (circuit breaker open): not the text's
+    # failure; it stays pending for the next run.
+    skipped: bool = False
 
     @property
     def ok(self) -> bool:
         return self.analysis is not None
+
+
+UNREACHABLE_SKIP_ERROR = "not sent: the API is unreachable (circuit breaker open)"
+
+
+class CircuitBreaker:
+    """Opens after `threshold` consecutive requests without an HTTP answer; thread-safe.
+
+    Once open it stays open for the analyzer's life (one run): `opened` is set, which also
+    wakes every backoff sleep and rate-limit wait so that nothing more is sent.
+    """
+
+    def __init__(self, threshold: int) -> None:
+        self.threshold = threshold
+        self.opened = threading.Event()
+        self.reason: str | None = None  # the error that opened it
+        self._consecutive = 0
+        self._lock = threading.Lock()
+
+    @property
+    def is_open(self) -> bool:
+        return self.opened.is_set()
+
+    def unreachable(self, error: str) -> None:
+        with self._lock:
+            self._consecutive += 1
+            if self._consecutive >= self.threshold and not self.opened.is_set():
+                self.reason = (
+                    f"{self._consecutive} consecutive requests got no answer; last: {error}"
+                )
+                log.warning("Claude API unreachable, circuit breaker open: %s", self.reason)
+                self.opened.set()
+
+    def answered(self) -> None:
+        with self._lock:
+            self._consecutive = 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,19 +274,27 @@ class SlidingWindowRateLimiter:
     (a 429's retry-after applies to the whole account, not to one request).
     """
 
-    def __init__(self, max_calls: int, window_seconds: float = 60.0) -> None:
+    def __init__(
+        self, max_calls: int, window_seconds: float = 60.0, cancel: threading.Event | None = None
+    ) -> None:
+        """`cancel`: when set, waiting `acquire` calls return None without taking a slot."""
         if max_calls < 1 or not window_seconds > 0:
             raise ValueError("max_calls must be >= 1 and window_seconds > 0")
+        self.cancel = cancel
         self.max_calls = max_calls
         self.window_seconds = window_seconds
         self._starts: deque[float] = deque()
         self._blocked_until = 0.0
         self._cond = threading.Condition()
 
-    def acquire(self) -> float:
-        """Wait for a free slot, take it, and return its start time (time.monotonic)."""
+    def acquire(self) -> float | None:
+        """Wait for a free slot, take it, and return its start time (time.monotonic); None,
+        taking no slot, when the `cancel` event is set."""
+        cancel = self.cancel
         with self._cond:
             while True:
+                if cancel is not None and cancel.is_set():
+                    return None
                 now = time.monotonic()
                 while self._starts and self._starts[0] <= now - self.window_seconds:
                     self._starts.popleft()
@@ -250,6 +305,8 @@ class SlidingWindowRateLimiter:
                 else:
                     self._starts.append(now)
                     return now
+                # Short waits when cancellable: the event is set from another thread.
+                wait = min(wait, 0.2) if cancel is not None else wait
                 self._cond.wait(timeout=max(wait, 0.001))
 
     def block_until(self, deadline: float) -> None:
@@ -361,6 +418,10 @@ class InvalidOutput(Exception):
     """The reply has no valid tool call: retried."""
 
 
+class CircuitOpen(Exception):
+    """Raised in the request hook when the breaker opened while the request waited."""
+
+
 class Refusal(Exception):
     """The model declined (stop_reason "refusal"): not retried, the same text would be declined."""
 
@@ -371,6 +432,7 @@ class _Result:
     error: str | None
     attempts: int
     processing_ms: int
+    skipped: bool = False
 
 
 def _status_error_text(err: anthropic.APIStatusError) -> str:
@@ -390,8 +452,11 @@ class ClaudeAnalyzer:
         self.settings = settings
         self.model_name = settings.model
         self.model_version = model_version_of(settings.model)
+        self._breaker = CircuitBreaker(settings.breaker_threshold)
         self._limiter = SlidingWindowRateLimiter(
-            settings.rpm, settings.window_seconds + settings.rate_margin_seconds
+            settings.rpm,
+            settings.window_seconds + settings.rate_margin_seconds,
+            cancel=self._breaker.opened,
         )
         # The rate-limit slot is taken in an httpx2 request hook, just before the request goes
         # on the wire, so that "started" means what the API sees (the SDK's own work before the
@@ -439,6 +504,11 @@ class ClaudeAnalyzer:
         self.close()
 
     @property
+    def unreachable(self) -> str | None:
+        """Why the API counts as unreachable (the circuit breaker opened), else None."""
+        return self._breaker.reason if self._breaker.is_open else None
+
+    @property
     def forces_tool_choice(self) -> bool:
         """Whether requests name the tool in tool_choice (else tool_choice is "auto")."""
         return self._force_tool
@@ -478,7 +548,12 @@ class ClaudeAnalyzer:
             result = results[normalise_text(sent)]
             outcomes.append(
                 AnalysisOutcome(
-                    key, result.analysis, result.error, result.attempts, result.processing_ms
+                    key,
+                    result.analysis,
+                    result.error,
+                    result.attempts,
+                    result.processing_ms,
+                    result.skipped,
                 )
             )
         return outcomes
@@ -505,12 +580,21 @@ class ClaudeAnalyzer:
         started = time.monotonic()
         attempts = 0
         error: str | None = None
+        unanswered = False  # the last attempt got no HTTP answer
+        breaker = self._breaker
         try:
             while attempts < self.settings.max_attempts:
+                if breaker.is_open:
+                    # The outage is not this text's failure: it stays pending, uncounted.
+                    return _Result(
+                        None, UNREACHABLE_SKIP_ERROR, attempts, _ms_since(started), skipped=True
+                    )
                 attempts += 1
+                unanswered = False
                 delay: float | None  # None: do not retry
                 try:
                     response = self._create(self.request_params(text, competitors))
+                    breaker.answered()
                     analysis = self._analysis_from(response)
                     return _Result(analysis, None, attempts, _ms_since(started))
                 except InvalidOutput as err:
@@ -520,13 +604,20 @@ class ClaudeAnalyzer:
                     error = f"refusal: {err}"
                     delay = None
                 except anthropic.APIStatusError as err:
+                    breaker.answered()
                     error = _status_error_text(err)
                     delay = self._delay_after_status(err, attempts)
                 except anthropic.APIConnectionError as err:  # APITimeoutError included
+                    if isinstance(err.__cause__, CircuitOpen):
+                        attempts -= 1  # never sent
+                        continue
                     error = f"{type(err).__name__}: {err.message}"
+                    unanswered = True
+                    breaker.unreachable(error)
                     delay = self._backoff(attempts)
                 except (anthropic.APIResponseValidationError, ValueError) as err:
                     # a body that is not JSON (json.JSONDecodeError) or not a Message
+                    breaker.answered()
                     error = f"malformed response: {type(err).__name__}: {err}"
                     delay = self._backoff(attempts)
                 if delay is None:
@@ -535,7 +626,11 @@ class ClaudeAnalyzer:
                     log.info(
                         "claude attempt %d failed (%s); retry in %.2fs", attempts, error, delay
                     )
-                    time.sleep(delay)
+                    breaker.opened.wait(delay)  # woken at once when the breaker opens
+            if breaker.is_open and unanswered:
+                return _Result(
+                    None, UNREACHABLE_SKIP_ERROR, attempts, _ms_since(started), skipped=True
+                )
         except Exception as err:  # a bug must not lose the batch
             log.exception("claude analysis failed unexpectedly")
             error = f"unexpected {type(err).__name__}: {err}"
@@ -550,8 +645,9 @@ class ClaudeAnalyzer:
             self._sending.active = False
 
     def _take_rate_slot(self, request: httpx2.Request) -> None:
-        if getattr(self._sending, "active", False):
-            self._limiter.acquire()
+        sending = getattr(self._sending, "active", False)
+        if sending and self._limiter.acquire() is None:
+            raise CircuitOpen("the circuit breaker opened while this request waited")
 
     def _delay_after_status(self, err: anthropic.APIStatusError, attempts: int) -> float | None:
         status = err.status_code

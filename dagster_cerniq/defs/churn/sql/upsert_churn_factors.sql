@@ -24,7 +24,7 @@ select
     c.segment,
     %(logical_time)s
 from {fct_churn_scores} as f
-inner join gold_clients as c on f.client_id = c.id
+inner join gold_clients as c on f.tenant_id = c.tenant_id and f.client_id = c.id
 where f.tenant_id = any(%(tenants)s::uuid[])
 on conflict (tenant_id, client_id) do update set
     overall_churn_score = excluded.overall_churn_score,

@@ -11,5 +11,6 @@ where
     t.tenant_id = any(%(tenants)s::uuid[])
     and cerniq_hitl_task_is_open(t.status)
     and t.assigned_to is null
+    and c.tenant_id = t.tenant_id
     and c.id = t.client_id
     and u.tenant_id = t.tenant_id

@@ -31,7 +31,7 @@ select
     coalesce(r.successful_referrals, 0),
     p.onboarding_completed_at
 from {fct_client_order_metrics} as m
-inner join gold_clients as c on m.client_id = c.id
+inner join gold_clients as c on m.tenant_id = c.tenant_id and m.client_id = c.id
 left join {fct_client_nps} as n on m.tenant_id = n.tenant_id and m.client_id = n.client_id
 left join {int_client_referrals} as r on m.tenant_id = r.tenant_id and m.client_id = r.client_id
 left join {fct_onboarding_progress} as p

@@ -35,7 +35,9 @@ final as (
         ) as mentions
     from mentions
     left join clients
-        on mentions.client_id = clients.client_id
+        on
+            mentions.tenant_id = clients.tenant_id
+            and mentions.client_id = clients.client_id
     group by 1, 2, 3
 )
 

@@ -1,5 +1,7 @@
+-- The rows a rule rejects (migration 013, macros/quality.sql) are left out;
+-- fct_rejected_source_rows lists them.
 with source as (
-    select * from {{ source('nurturing', 'gold_nps_surveys') }}
+    {{ accepted_source_rows('gold_nps_surveys') }}
 ),
 
 renamed as (
