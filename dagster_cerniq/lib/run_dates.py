@@ -1,8 +1,8 @@
 """The as-of date of a run and its logical time (SPEC §2), and the guard on it.
 
 A write-back run writes states, signals, tasks and messages as of its date, so the date is
-checked where every run passes (`as_of_from_tags`, called by every step's run scope, whether
-the run came from `cerniq run`, the UI, a sensor or a schedule):
+checked where every run passes (every step's run scope, `lib.write_back.run_scope`, whether the
+run came from `cerniq run`, the UI, a sensor or a schedule; `cerniq run` also checks first):
 
 - never after today in Bucharest (a future date marks every client CRITICAL, opens escalation
   tasks and queues real surveys);
@@ -31,12 +31,10 @@ if TYPE_CHECKING:
 AS_OF_TAG = "cerniq/as_of"
 REPLAY_TAG = "cerniq/replay"
 BUSINESS_TIMEZONE = ZoneInfo("Europe/Bucharest")
-# The jobs whose runs write back per tenant (the dbt data tests job writes nothing).
-WRITE_BACK_JOBS = ("nurturing_evaluation", "hitl_sla_clock", "__ASSET_JOB")
+# Dagster's tag of a single-partition run (a range run carries the range tags).
 _PARTITION_TAG = "dagster/partition"
-_RANGE_START_TAG = "dagster/asset_partition_range_start"
-_RANGE_END_TAG = "dagster/asset_partition_range_end"
-_TENANT_PARTITIONS = "tenants"
+# Materializations launched from the asset graph rather than a job.
+_AD_HOC_ASSET_JOB = "__ASSET_JOB"
 
 
 def today() -> dt.date:
@@ -57,13 +55,10 @@ def is_replay(tags: Mapping[str, str]) -> bool:
 
 def as_of_from_tags(tags: Mapping[str, str]) -> dt.date:
     """The run's as-of date: its `cerniq/as_of` tag, else today; refused (CerniqError) when it
-    is after today, or, inside a step of a tenant run that is not a replay, before the latest
-    date those tenants were evaluated as of."""
+    is after today."""
     value = tags.get(AS_OF_TAG)
     as_of = parse_as_of(value) if value else today()
     refuse_future(as_of)
-    if not is_replay(tags):
-        _check_current_run(as_of)
     return as_of
 
 
@@ -96,6 +91,16 @@ def latest_evaluation(
     any) and completed at least one step; None when there is none."""
     from dagster import DagsterRunStatus, RunsFilter
 
+    # Imported here: the automation package imports this module.
+    from dagster_cerniq.defs.automation.jobs import hitl_sla_job, nurturing_job
+    from dagster_cerniq.defs.automation.partitions import (
+        PARTITION_RANGE_END_TAG,
+        PARTITION_RANGE_START_TAG,
+        tenant_partitions,
+    )
+
+    # The jobs whose runs write back per tenant (the dbt data tests job writes nothing).
+    write_back_jobs = {nurturing_job.name, hitl_sla_job.name, _AD_HOC_ASSET_JOB}
     wanted = None if tenants is None else set(tenants)
     keys: list[str] | None = None
 
@@ -103,18 +108,18 @@ def latest_evaluation(
         nonlocal keys
         if _PARTITION_TAG in run_tags:
             return {run_tags[_PARTITION_TAG]}
-        start, end = run_tags.get(_RANGE_START_TAG), run_tags.get(_RANGE_END_TAG)
+        start, end = run_tags.get(PARTITION_RANGE_START_TAG), run_tags.get(PARTITION_RANGE_END_TAG)
         if not start or not end:
             return set()  # no tenant partitions: the data tests, which write nothing
         if keys is None:
-            keys = list(instance.get_dynamic_partitions(_TENANT_PARTITIONS))
+            keys = list(instance.get_dynamic_partitions(tenant_partitions.name))
         if start not in keys or end not in keys:
             return {start, end}
         return set(keys[keys.index(start) : keys.index(end) + 1])
 
     def evaluated(record) -> str | None:
         run = record.dagster_run
-        if run.run_id == exclude_run_id or run.job_name not in WRITE_BACK_JOBS:
+        if run.run_id == exclude_run_id or run.job_name not in write_back_jobs:
             return None
         hit = covered(run.tags)
         hit = hit if wanted is None else hit & wanted
@@ -176,22 +181,14 @@ def refuse_before_latest(
 _checked_runs: set[str] = set()
 
 
-def _check_current_run(as_of: dt.date) -> None:
-    """Inside a step: refuse a date before the latest evaluation of the run's tenants (once per
-    run and process)."""
-    from dagster import OpExecutionContext
-    from dagster._core.errors import DagsterInvariantViolationError
-
-    try:
-        context = OpExecutionContext.get()
-    except DagsterInvariantViolationError:
-        return  # not in a step: the caller checks (cerniq run does, before it starts)
-    run_id = context.run.run_id
+def refuse_before_latest_once(
+    instance: DagsterInstance, run_id: str, tenants: Iterable[str], as_of: dt.date
+) -> None:
+    """refuse_before_latest for a run's own steps: checked once per run and process (every
+    step's scope asks), the run itself left out."""
     if run_id in _checked_runs:
         return
-    if not (context.has_partition_key or context.has_partition_key_range):
-        return  # the data tests: no tenant partitions, nothing written back
-    refuse_before_latest(context.instance, context.partition_keys, as_of, exclude_run_id=run_id)
+    refuse_before_latest(instance, tenants, as_of, exclude_run_id=run_id)
     _checked_runs.add(run_id)
 
 

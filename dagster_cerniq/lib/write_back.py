@@ -33,7 +33,12 @@ from dagster import AssetExecutionContext
 from psycopg import sql
 
 from dagster_cerniq.lib.resources import CerniqDatabase
-from dagster_cerniq.lib.run_dates import as_of_from_tags, run_logical_time
+from dagster_cerniq.lib.run_dates import (
+    as_of_from_tags,
+    is_replay,
+    refuse_before_latest_once,
+    run_logical_time,
+)
 from dagster_cerniq.ops.database import connect, first_line
 from dagster_cerniq.ops.errors import CerniqError
 
@@ -69,10 +74,17 @@ class RunScope:
 
 
 def run_scope(context: AssetExecutionContext) -> RunScope:
+    """The step's tenants, as-of date and logical time; the date refused after today and, for a
+    tenant run that is not a replay, before its tenants' latest evaluation."""
     as_of = as_of_from_tags(context.run.tags)
     record = context.instance.get_run_record_by_id(context.run.run_id)
-    # A run of asset checks only (the dbt data tests) has no partitions: every tenant.
+    # A run of asset checks only (the dbt data tests) has no partitions: every tenant, and
+    # nothing written back.
     partitioned = context.has_partition_key or context.has_partition_key_range
+    if partitioned and not is_replay(context.run.tags):
+        refuse_before_latest_once(
+            context.instance, context.run.run_id, context.partition_keys, as_of
+        )
     return RunScope(
         tenant_ids=sorted(context.partition_keys) if partitioned else [],
         as_of=as_of,
@@ -304,10 +316,9 @@ class _BlockerWatch:
         if self._stop.wait(self._interval):  # a short step never opens the second connection
             return
         try:
-            with connect(self._conninfo, autocommit=True,
-                         application_name="cerniq lock-watch") as conn:  # fmt: skip
+            with self._connect() as conn:
                 while not self._stop.is_set():
-                    rows = conn.execute(BLOCKING_SESSIONS, (self._pid,)).fetchall()
+                    rows = self._blockers(conn)
                     if rows:
                         self.seen = rows
                     self._stop.wait(self._interval)
@@ -317,11 +328,16 @@ class _BlockerWatch:
     def now(self) -> list[tuple]:
         """Who blocks `pid` at this moment (the last word, when the poll saw nothing)."""
         try:
-            with connect(self._conninfo, autocommit=True,
-                         application_name="cerniq lock-watch") as conn:  # fmt: skip
-                return conn.execute(BLOCKING_SESSIONS, (self._pid,)).fetchall()
+            with self._connect() as conn:
+                return self._blockers(conn)
         except Exception:
             return []
+
+    def _connect(self) -> psycopg.Connection:
+        return connect(self._conninfo, autocommit=True, application_name="cerniq lock-watch")
+
+    def _blockers(self, conn: psycopg.Connection) -> list[tuple]:
+        return conn.execute(BLOCKING_SESSIONS, (self._pid,)).fetchall()
 
 
 @contextmanager

@@ -25,6 +25,7 @@ from uuid import UUID
 
 from dagster_cerniq.defs.automation.jobs import nurturing_job
 from dagster_cerniq.defs.automation.partitions import partition_ranges, run_tags, tenant_partitions
+from dagster_cerniq.defs.automation.sensors import TENANTS_IN_ORDER
 from dagster_cerniq.defs.dbt.project import DBT_PROJECT_DIR, ensure_manifest
 from dagster_cerniq.lib.run_dates import (
     REPLAY_TAG,
@@ -84,10 +85,7 @@ def run_pipeline(
     """
     refuse_future(as_of)
     with connect(database_url) as conn:
-        in_table = [
-            tenant_id
-            for (tenant_id,) in conn.execute("select id::text from tenants order by created_at, id")
-        ]
+        in_table = [tenant_id for (tenant_id,) in conn.execute(TENANTS_IN_ORDER.compose())]
     wanted = set(in_table) if tenant_ids is None else {str(t) for t in tenant_ids}
     missing = sorted(wanted - set(in_table))
     if missing:
@@ -229,11 +227,11 @@ def _error_line(error) -> str:
         error = error.cause
     cls_name = error.cls_name or ""
     text = error.message.strip()
-    prefix = next((p for p in (f"{cls_name}: ",) if cls_name and p in text), None)
-    if prefix:
+    prefix = f"{cls_name}: "
+    if cls_name and prefix in text:
         text = text.split(prefix, 1)[1]
     line = text.splitlines()[0] if text else cls_name
-    if cls_name in ("CerniqError",):
+    if cls_name == "CerniqError":
         return line
     if cls_name in ("OperationalError", "InterfaceError", "AdminShutdown") or "connection" in line:
         return f"lost the database: {line}"
@@ -287,7 +285,7 @@ def _progress(instance, run_id: str, steps: list[str], terminal: TextIO) -> Iter
         desc=f"run {run_id[:8]}",
         unit="step",
         file=terminal,
-        disable=None if terminal.isatty() else True,
+        disable=None,  # None: only on a terminal
         leave=True,
     )
     if bar.disable:
@@ -302,9 +300,8 @@ def _progress(instance, run_id: str, steps: list[str], terminal: TextIO) -> Iter
                 stats = instance.get_run_step_stats(run_id)
             except Exception:  # the bar must never fail the run
                 continue
-            done = [s for s in stats if s.end_time is not None]
             running = [s.step_key for s in stats if s.end_time is None]
-            bar.n = len(done)
+            bar.n = _finished(stats)
             bar.set_postfix_str(", ".join(running)[:60], refresh=False)
             bar.refresh()
 
@@ -316,8 +313,12 @@ def _progress(instance, run_id: str, steps: list[str], terminal: TextIO) -> Iter
         stop.set()
         thread.join(timeout=5)
         try:
-            bar.n = len([s for s in instance.get_run_step_stats(run_id) if s.end_time])
+            bar.n = _finished(instance.get_run_step_stats(run_id))
             bar.set_postfix_str("", refresh=False)
         except Exception:
             pass
         bar.close()
+
+
+def _finished(step_stats) -> int:
+    return sum(stat.end_time is not None for stat in step_stats)

@@ -223,7 +223,7 @@ def _write_batch(
             message_id, tenant_id, client_id, body, sent_at = messages[outcome.key]
             base = {"tenant_id": tenant_id, "message_id": message_id,
                     "client_id": client_id, "sent_at": sent_at}  # fmt: skip
-            if getattr(outcome, "skipped", False):
+            if outcome.skipped:
                 counted["left_pending"] += 1  # not sent: the API is unreachable
                 continue
             if outcome.analysis is None:
