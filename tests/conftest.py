@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,3 +119,10 @@ def generated(
         finally:
             with psycopg.connect(admin_url, autocommit=True) as conn:
                 conn.execute(f'drop database if exists "{storage_database(url)}" with (force)')
+
+
+def closed_port() -> int:
+    """A local TCP port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -1,6 +1,8 @@
 """`cerniq`: the command line of the nurturing analytics (SPEC §2).
 
 Every failure the user can cause or fix prints one line `cerniq: error: …` and exits non-zero.
+A run that succeeded degraded (a failed asset check: the sentiment API unreachable) prints
+`cerniq: warning: …` and exits DEGRADED_EXIT.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ DEMO_CLIENTS = 400
 DEMO_WEEKS = 4
 # A fixed id, so the demo finds its tenant again on the next run instead of adding another.
 DEMO_TENANT_ID = UUID("5e0d3c1a-2026-4e05-9a11-000000000001")
+
+# `cerniq run` succeeded, but a check failed: results are written, some work is left pending.
+DEGRADED_EXIT = 3
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -180,6 +185,11 @@ def run(
     if failed:
         more = f" ({len(failed) - 1} more run(s) failed)" if len(failed) > 1 else ""
         raise CerniqError(f"{failed[0].error}{more}")
+    warnings = [(r, line) for r in runs for line in r.warnings]
+    for pipeline_run, line in warnings:
+        click.echo(f"cerniq: warning: run {pipeline_run.run_id}: {line}", err=True)
+    if warnings:
+        sys.exit(DEGRADED_EXIT)
 
 
 @cli.command()
@@ -255,6 +265,8 @@ def demo(as_of: dt.datetime | None) -> None:
         runs = run_pipeline(url, [DEMO_TENANT_ID], run_day, replay=replay, say=say or _quiet)
         failed = [r for r in runs if not r.success]
         click.echo(f"pipeline run as of {run_day.isoformat()}: {'FAILED' if failed else 'ok'}")
+        for line in (line for r in runs for line in r.warnings):
+            click.echo(f"cerniq: warning: {line}", err=True)
         if failed:
             raise CerniqError(f"the demo {failed[0].error}")
     click.echo("")

@@ -62,6 +62,8 @@ class PipelineRun:
     success: bool
     log_file: Path | None = None
     error: str | None = None
+    # Failed asset checks of a run that succeeded (the sentiment API unreachable …): one line each.
+    warnings: tuple[str, ...] = ()
 
 
 def log_dir() -> Path:
@@ -134,6 +136,7 @@ def _execute(instance, job, tags: dict[str, str], start: str, end: str, tenants:
     log_file = log_dir() / f"run-{run_id}.log"
     steps = [node.name for node in job.graph.nodes]
     error = None
+    warnings: tuple[str, ...] = ()
     with _output_to(log_file) as terminal, _progress(instance, run_id, steps, terminal):
         try:
             result = job.execute_in_process(
@@ -146,13 +149,33 @@ def _execute(instance, job, tags: dict[str, str], start: str, end: str, tenants:
             success = result.success
             if not success:
                 error = _failure(result.all_events)
+            warnings = _failed_checks(result.get_asset_check_evaluations())
         except Exception as exc:  # the storage lost mid-run, an interrupted run …
             traceback.print_exc()
             success = False
             error = _describe(exc)
     if error:
         error = f"run {run_id} failed: {error} (log: {log_file})"
-    return PipelineRun(run_id, start, end, tenants, success, log_file, error)
+    return PipelineRun(run_id, start, end, tenants, success, log_file, error, warnings)
+
+
+def _failed_checks(evaluations) -> tuple[str, ...]:
+    """One line per failed check: the sentiment check names the outage and the pending work."""
+    lines = []
+    for evaluation in evaluations:
+        if evaluation.passed:
+            continue
+        metadata = {key: value.value for key, value in evaluation.metadata.items()}
+        if evaluation.check_name == "sentiment_api_reachable":
+            lines.append(
+                f"sentiment degraded: {metadata.get('api_unreachable') or 'API unreachable'}; "
+                f"{metadata.get('messages_left_pending', 0)} message(s) left pending for the "
+                "next run"
+            )
+        else:
+            lines.append(f"check {evaluation.check_name} of {evaluation.asset_key.to_user_string()}"
+                         " failed")  # fmt: skip
+    return tuple(lines)
 
 
 def process_tags() -> dict[str, str]:

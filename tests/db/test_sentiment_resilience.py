@@ -5,7 +5,6 @@ pending (no failure recorded) and reports itself degraded (metadata and the fail
 batches already done and the next run analyses only the rest."""
 
 import datetime as dt
-import socket
 import time
 from collections.abc import Sequence
 
@@ -27,15 +26,9 @@ from dagster_cerniq.defs.sentiment import analyze as sentiment_module
 from dagster_cerniq.defs.sentiment.claude import AnalysisOutcome
 from dagster_cerniq.lib.resources import CerniqDatabase
 from dagster_cerniq.lib.run_dates import AS_OF_TAG
-from tests.conftest import GENERATED_AS_OF, generated
+from tests.conftest import GENERATED_AS_OF, closed_port, generated
 
 STEP = [sentiment_module.sentiment_analysis, sentiment_module.sentiment_api_reachable]
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def stored(url: str, tenant_id) -> dict[str, int]:

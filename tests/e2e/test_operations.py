@@ -21,13 +21,15 @@ from dagster_cerniq.defs.dbt.project import DBT_PROJECT_DIR
 from dagster_cerniq.lib.run_dates import today
 from dagster_cerniq.ops.instance import cerniq_instance, prepare_dagster_home
 from dagster_cerniq.ops.pipeline import PID_TAG, run_pipeline
-from tests.conftest import GENERATED_AS_OF, generated
+from tests.conftest import GENERATED_AS_OF, closed_port, generated
 
 WEEK_BEFORE = GENERATED_AS_OF - dt.timedelta(days=7)
 
 
-def cerniq(url: str, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    env = {**os.environ, "CERNIQ_DATABASE_URL": url}
+def cerniq(
+    url: str, *args: str, timeout: int = 600, **env_vars: str
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CERNIQ_DATABASE_URL": url, **env_vars}
     return subprocess.run(
         [sys.executable, "-m", "dagster_cerniq", *args],
         env=env, capture_output=True, text=True, timeout=timeout, check=False,
@@ -154,3 +156,31 @@ def test_the_dagster_home_is_private() -> None:
     assert home.stat().st_mode & 0o777 == 0o700
     assert cerniq_instance_env.stat().st_mode & 0o777 == 0o600
     assert "run_monitoring" in cerniq_instance_env.read_text(encoding="utf-8")
+
+
+def test_a_run_with_the_sentiment_api_unreachable_warns_and_exits_degraded(admin_url) -> None:
+    """The run writes everything else, then says the sentiment step was degraded (exit 3)."""
+    with generated(admin_url, tenants=1, clients_per_tenant=20) as (url, (tenant,)):
+        result = cerniq(
+            url, "run", "--tenant", str(tenant), "--as-of", GENERATED_AS_OF.isoformat(),
+            ANTHROPIC_API_KEY="test-key",
+            ANTHROPIC_BASE_URL=f"http://127.0.0.1:{closed_port()}",
+            CERNIQ_SENTIMENT_BATCH_SIZE="5",
+        )  # fmt: skip
+        assert result.returncode == 3, (result.stdout, result.stderr)
+        assert "succeeded: 1 tenant(s)" in result.stdout
+        (warning,) = [line for line in result.stderr.splitlines() if "cerniq: warning" in line]
+        assert "sentiment degraded: 5 consecutive requests got no answer" in warning
+        with psycopg.connect(url) as conn:
+            (pending,) = conn.execute(
+                "select count(*) from gold_client_messages where tenant_id = %s"
+                " and direction = 'INBOUND' and sent_at < %s", (tenant, GENERATED_AS_OF)
+            ).fetchone()  # fmt: skip
+            (analysed,) = conn.execute(
+                "select count(*) from gold_sentiment_analysis where tenant_id = %s", (tenant,)
+            ).fetchone()
+            (states,) = conn.execute(
+                "select count(*) from gold_nurturing_state where tenant_id = %s", (tenant,)
+            ).fetchone()
+        assert pending > 0 and analysed == 0 and states > 0
+        assert f"{pending} message(s) left pending" in warning

@@ -18,14 +18,9 @@ from dagster_cerniq.defs.sentiment.claude import (
     ClaudeAnalyzer,
     ClaudeSettings,
 )
+from tests.conftest import closed_port
 
 MODEL = "claude-haiku-4-5"
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # nothing listens there once closed
 
 
 @pytest.fixture
