@@ -109,4 +109,39 @@ def pipeline_report(conn: psycopg.Connection, tenant_id: UUID) -> list[str]:
     for name, county, score, level, state, signal, evidence in top:
         why = f"{signal}: {evidence[:90]}" if signal else "inactivity"
         lines.append(f"  {score:>6} {level:<8} {state:<16} {name} ({county}) - {why}")
+    return lines + work_queue_report(conn, tenant_id)
+
+
+def work_queue_report(conn: psycopg.Connection, tenant_id: UUID, rows: int = 10) -> list[str]:
+    """The top of the tenant's HITL work queue (the view the app reads) and its pool."""
+    (open_tasks, pool) = conn.execute(
+        "select count(*), count(*) filter (where assigned_to is null) "
+        "from cerniq_hitl_work_queue where tenant_id = %s",
+        (tenant_id,),
+    ).fetchone()
+    top = conn.execute(
+        "select queue_rank, client_name, task_type, churn_probability, predicted_churn_date, "
+        "revenue_at_risk, expected_loss, assignee_name from cerniq_hitl_work_queue "
+        "where tenant_id = %s order by queue_rank limit %s",
+        (tenant_id, rows),
+    ).fetchall()
+    lines = [
+        f"HITL work queue by expected loss: {open_tasks:,} open tasks, {pool:,} of them "
+        "unassigned in the pool",
+        f"  {'rank':>4} {'type':<18} {'churn %':>7} {'churn date':<10} {'revenue at risk':>15} "
+        f"{'expected loss':>13}  {'assignee':<20} client",
+    ]
+    for rank, client, task_type, probability, churn_date, revenue, loss, assignee in top:
+        lines.append(
+            f"  {rank:>4} {task_type:<18} {blank(probability):>7} {blank(churn_date):<10} "
+            f"{amount(revenue):>15} {amount(loss):>13}  {(assignee or 'pool')[:20]:<20} {client}"
+        )
     return lines
+
+
+def blank(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
+def amount(value: object) -> str:
+    return "-" if value is None else f"{value:,.2f}"

@@ -1,21 +1,16 @@
--- The rest go one by one, oldest deadline first, to whoever of the tenant's active users has
--- the fewest open tasks at that moment: user u's k-th new task would bring its load to
--- open + k; the n cheapest such slots of a tenant take its n tasks, in order. Users with an
--- escalation role come last (only when the tenant has no one else), so that a breach has
--- someone other than the assignee to go to. A pool of m users holding S open tasks never rises
--- above ceil((S + n) / m) for n tasks, so no user needs slots beyond that level.
--- Tasks in deadline order, then creation order: the batch (created_at), then client and type
--- (one open task each), id. Not task_number: within one insert it follows the plan's row order.
+-- The rest go one by one, in work-queue order (highest expected loss first), to whoever of the
+-- tenant's active users has the fewest open tasks at that moment and is below the tenant's
+-- capacity (lifecycle_settings.account_manager_capacity); what does not fit stays in the pool.
+-- User u's k-th new task would bring its load to open + k; the n cheapest such slots of a
+-- tenant take its n tasks, in order. Users with an escalation role come last (only when the
+-- tenant has no one else), so that a breach has someone other than the assignee to go to. A
+-- pool of m users holding S open tasks never rises above ceil((S + n) / m) for n tasks, nor
+-- above the capacity, so no user needs slots beyond the lower of the two.
 with unassigned as (
     select
         id,
         tenant_id,
-        row_number()
-            over (
-                partition by tenant_id
-                order by sla_deadline, created_at, client_id, task_type, id
-            )
-            as pick
+        row_number() over (partition by tenant_id order by queue_rank) as pick
     from gold_hitl_tasks_e5
     where
         tenant_id = any(%(tenants)s::uuid[])
@@ -35,13 +30,14 @@ loads as (
         u.tenant_id,
         u.id as user_id,
         count(t.id) as open_tasks,
-        u.role = any(string_to_array(cfg.escalation_roles, ',')) as escalates
+        u.role = any(string_to_array(cfg.escalation_roles, ',')) as escalates,
+        cfg.account_manager_capacity as capacity
     from users as u
     inner join {int_tenant_lifecycle_settings} as cfg on u.tenant_id = cfg.tenant_id
     left join gold_hitl_tasks_e5 as t
         on u.id = t.assigned_to and cerniq_hitl_task_is_open(t.status)
     where u.tenant_id = any(%(tenants)s::uuid[]) and u.is_active
-    group by u.tenant_id, u.id, cfg.escalation_roles
+    group by u.tenant_id, u.id, cfg.escalation_roles, cfg.account_manager_capacity
 ),
 
 pools as (
@@ -50,6 +46,7 @@ pools as (
         user_id,
         open_tasks,
         escalates,
+        capacity,
         bool_and(escalates) over (partition by tenant_id) as only_escalating
     from loads
 ),
@@ -59,8 +56,10 @@ pool_levels as (
         p.tenant_id,
         p.user_id,
         p.open_tasks,
-        ceil((sum(p.open_tasks) over w + n.task_count)::numeric / count(*) over w)::bigint
-            as highest_level
+        least(
+            p.capacity,
+            ceil((sum(p.open_tasks) over w + n.task_count)::numeric / count(*) over w)::bigint
+        ) as highest_level
     from pools as p
     inner join tenant_counts as n on p.tenant_id = n.tenant_id
     where p.escalates = p.only_escalating

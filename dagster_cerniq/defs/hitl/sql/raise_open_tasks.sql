@@ -1,7 +1,9 @@
 -- A client's open task of the family takes a higher priority, an earlier deadline (never a
--- later one) and one more escalation level, instead of a second task being opened.
+-- later one) and one more escalation level, instead of a second task being opened; its context
+-- takes the new cause's keys and as-of date (keys the new cause lacks are kept).
 update gold_hitl_tasks_e5 as t set
     priority = c.priority,
+    context = t.context || c.context || jsonb_build_object('as_of', %(as_of)s::text),
     sla_deadline = least(t.sla_deadline, c.sla_deadline),
     sla_warning_at = least(t.sla_warning_at, c.sla_warning_at),
     escalation_level = t.escalation_level + 1,

@@ -19,7 +19,8 @@ final as (
         settings.nps_detractor_task_priority,
         settings.referral_request_interval_days,
         settings.drip_send_window_days,
-        settings.escalation_roles
+        settings.escalation_roles,
+        settings.account_manager_capacity
     from tenants
     inner join settings
         on tenants.tenant_id = settings.tenant_id or settings.tenant_id is null
