@@ -22,6 +22,7 @@ from dagster_cerniq.ops import migrations
 from dagster_cerniq.ops.database import configured_url, connect, database_url, first_line
 from dagster_cerniq.ops.embedded import EmbeddedPostgres
 from dagster_cerniq.ops.errors import CerniqError
+from dagster_cerniq.ops.explain import client_explanation
 from dagster_cerniq.ops.inventory import tenant_inventory
 
 DEMO_SEED = 2026
@@ -224,6 +225,29 @@ def show(tenant_id: UUID, as_of: dt.datetime | None) -> None:
     with connect(database_url()) as conn:
         for line in tenant_inventory(conn, tenant_id, _as_of(as_of)):
             click.echo(line)
+
+
+@cli.command()
+@click.option("--client", "client_id", type=click.UUID, required=True, help="Client UUID.")
+@click.option(
+    "--from",
+    "from_date",
+    type=ISO_DATE,
+    help="The earlier evaluation to compare (default: the one before --to).",
+)
+@click.option("--to", "to_date", type=ISO_DATE, help="The later evaluation (default: the latest).")
+def explain(client_id: UUID, from_date: dt.datetime | None, to_date: dt.datetime | None) -> None:
+    """Explain a client's churn score: its trend, and which factors moved it between two
+    evaluations and by how much, with their evidence."""
+    with connect(database_url()) as conn:
+        lines = client_explanation(
+            conn,
+            client_id,
+            from_date.date() if from_date else None,
+            to_date.date() if to_date else None,
+        )
+    for line in lines:
+        click.echo(line)
 
 
 @cli.command()
