@@ -15,8 +15,9 @@ import psycopg
 import pytest
 
 from dagster_cerniq.defs.hitl import tasks
-from dagster_cerniq.defs.hitl.sla_clock import run_hitl_clock
-from dagster_cerniq.lib.write_back import RunScope
+from dagster_cerniq.defs.hitl.sla_clock import WORK_QUEUE_TOP, run_hitl_clock, work_queue_table
+from dagster_cerniq.lib.write_back import RunScope, fetch
+from dagster_cerniq.ops.report import work_queue_report
 
 AS_OF = dt.date(2026, 5, 4)
 NOW = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)
@@ -212,6 +213,23 @@ def test_account_manager_capacity_pools_the_overflow_until_a_place_frees(conn) -
         (tenant_id,),
     ).fetchall()
     assert pooled == [("PENDING", None)]
+
+    # What the demo prints and the hitl_tasks metadata shows.
+    lines = work_queue_report(conn, tenant_id)
+    assert lines[0] == (
+        "HITL work queue by expected loss: 5 open tasks, 3 of them unassigned in the pool"
+    )
+    assert [line.split()[0] for line in lines[2:]] == ["1", "2", "3", "4", "5"]
+    assert lines[2].split() == ["1", "CHURN_ESCALATION", "50.00", "2026-06-13", "4,000.00",
+                                "2,000.00", "Ana", "Ferma", "4"]  # fmt: skip
+    assert lines[3].split()[-3:] == ["pool", "Ferma", "3"]
+    table = work_queue_table(fetch(conn, WORK_QUEUE_TOP, scope(tenant_id), row_count=2))
+    assert table.splitlines()[2:] == [
+        "| 1 | Ferma 4 | CHURN_ESCALATION | 50.00 % | 2026-06-13 | 4,000.00 RON "
+        "| 2,000.00 RON | Ana |",
+        "| 2 | Ferma 3 | CHURN_ESCALATION | 50.00 % | 2026-06-13 | 3,000.00 RON "
+        "| 1,500.00 RON | pool |",
+    ]
 
     # Another clock run later the same day changes nothing, not even updated_at.
     before = tasks_as_stored(conn, tenant_id)
