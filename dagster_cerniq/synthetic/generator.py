@@ -37,8 +37,10 @@ ID_PREFIX_BYTES = 2
 
 NEW_CLIENT_SHARE = 0.04
 PROSPECT_SHARE = 0.04
-QUIET_CLIENT_SHARE = 0.16  # of the clients old enough to go quiet: about 15 % overall
-QUIET_GAP_DAYS = (60, 400)
+# Clients go quiet (stop ordering) at any time of the history, not only in its last year: churn
+# is a steady process, so a model fitted on past dates meets the same churn rate later.
+QUIET_CLIENT_SHARE = 0.25  # of the clients old enough to go quiet
+QUIET_GAP_DAYS = (60, HISTORY_DAYS - 90)
 CHAMPION_SHARE = 0.002
 MIN_CHAMPIONS = 2
 

@@ -1,6 +1,7 @@
-"""B10 `churn:score:calculate`: dbt's fct_churn_scores upserted into gold_churn_factors and
-mirrored into the state's churn fields; CRITICAL or newly HIGH clients escalated to a HITL task
-(`churn:risk:escalate`)."""
+"""B10 `churn:score:calculate`: dbt's fct_churn_scores upserted into gold_churn_factors (with
+churn_prediction's probability and date in the seed's prediction columns) and mirrored into the
+state's churn fields; the day's row of the score history; CRITICAL or newly HIGH clients
+escalated to a HITL task (`churn:risk:escalate`)."""
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
@@ -9,9 +10,10 @@ from dagster_cerniq.defs.write_back_asset import write_back_asset
 from dagster_cerniq.lib.resources import CerniqDatabase
 from dagster_cerniq.lib.write_back import Reads, execute, fetch, stage, statements, write_back
 
-READS = Reads(models=("fct_churn_scores",), includes=(tasks.READS,))
+READS = Reads(models=("fct_churn_scores",), after=("churn_prediction",), includes=(tasks.READS,))
 SQL = statements(__file__, READS)
 UPSERT_FACTORS = SQL("upsert_churn_factors")
+RECORD_SCORE_HISTORY = SQL("record_score_history")
 ESCALATION_CANDIDATES = SQL("escalation_task_candidates")
 UPDATE_STATE_CHURN_FIELDS = SQL("update_state_churn_fields")
 RISK_LEVELS = SQL("risk_levels")
@@ -30,6 +32,7 @@ TOP_AT_RISK = SQL("top_at_risk")
 def churn_factors(context: AssetExecutionContext, database: CerniqDatabase) -> MaterializeResult:
     with write_back(context, database) as (conn, scope):
         factors = execute(conn, UPSERT_FACTORS, scope)
+        history = execute(conn, RECORD_SCORE_HISTORY, scope)
         stage(conn, tasks.CANDIDATES_TABLE, ESCALATION_CANDIDATES, scope)
         escalations = tasks.open_or_raise_tasks(
             conn, scope, task_type="CHURN_ESCALATION", source_worker="churn:risk:escalate"
@@ -40,6 +43,7 @@ def churn_factors(context: AssetExecutionContext, database: CerniqDatabase) -> M
     return MaterializeResult(
         metadata={
             "factor_rows_written": factors,
+            "score_history_rows_written": history,
             "state_rows_updated": states,
             "escalation_tasks_opened": escalations.opened,
             "escalation_tasks_raised": escalations.raised,

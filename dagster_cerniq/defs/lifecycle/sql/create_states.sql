@@ -5,7 +5,7 @@
 insert into gold_nurturing_state (
     tenant_id, client_id, current_state, state_changed_at, onboarding_started_at,
     first_order_at, last_order_at, total_orders, total_revenue, average_order_value,
-    order_frequency_days, days_since_last_order, assigned_account_manager,
+    order_frequency_days, days_since_last_order, last_interaction_at, assigned_account_manager,
     nps_score, nps_category, satisfaction_trend, last_nps_survey_at, referral_count,
     successful_referrals, onboarding_completed_at
 )
@@ -22,6 +22,7 @@ select
     m.average_order_value,
     m.order_frequency_days,
     m.days_since_last_order,
+    m.last_interaction_at,
     c.account_manager_id,
     n.latest_nps_score,
     n.nps_category,

@@ -26,7 +26,14 @@ per_client as (
         sum(order_value) as total_revenue,
         min(delivered_at) as first_order_at,
         max(delivered_at) as last_order_at,
-        (array_agg(order_id order by delivered_at desc, order_id desc))[1] as last_order_id
+        (array_agg(order_id order by delivered_at desc, order_id desc))[1] as last_order_id,
+        -- Year over year (SPEC §5 order_frequency_change): seasons cancel out.
+        count(*) filter (
+            where {{ days_before_as_of('delivered_at') }} < 365
+        ) as orders_last_365_days,
+        count(*) filter (
+            where {{ days_before_as_of('delivered_at') }} between 365 and 729
+        ) as orders_prior_365_days
     from completed_orders
     group by tenant_id, client_id
 ),
@@ -40,6 +47,8 @@ final as (
         first_order_at,
         last_order_at,
         last_order_id,
+        orders_last_365_days,
+        orders_prior_365_days,
         round(total_revenue / total_orders, 2) as average_order_value,
         case
             when total_orders >= 2

@@ -48,6 +48,16 @@ states as (
     where {{ tenant_filter('tenant_id') }}
 ),
 
+clients as (
+    select * from {{ ref('stg_cerniq__clients') }}
+    where {{ tenant_filter('tenant_id') }}
+),
+
+last_contact as (
+    select * from {{ ref('int_client_last_contact') }}
+    where {{ tenant_filter('tenant_id') }}
+),
+
 signal_terms as (
     select
         tenant_id,
@@ -153,6 +163,10 @@ scored as (
         strongest.strongest_signal_strength,
         strongest.strongest_signal_evidence,
         client_orders.days_since_last_order,
+        client_orders.orders_last_365_days,
+        client_orders.orders_prior_365_days,
+        clients.segment,
+        last_contact.last_message_at,
         states.at_risk_since as stored_at_risk_since
     from client_orders
     left join weighted
@@ -171,6 +185,14 @@ scored as (
         on
             client_orders.tenant_id = states.tenant_id
             and client_orders.client_id = states.client_id
+    left join clients
+        on
+            client_orders.tenant_id = clients.tenant_id
+            and client_orders.client_id = clients.client_id
+    left join last_contact
+        on
+            client_orders.tenant_id = last_contact.tenant_id
+            and client_orders.client_id = last_contact.client_id
 ),
 
 final as (
@@ -197,7 +219,21 @@ final as (
         scored.strongest_signal_type,
         scored.strongest_signal_strength,
         scored.strongest_signal_evidence,
-        scored.days_since_last_order
+        scored.days_since_last_order,
+        -- The other seed columns of gold_churn_factors (SPEC §5).
+        round(
+            scored.churn_score
+            - avg(scored.churn_score) over (partition by scored.tenant_id, scored.segment),
+            2
+        ) as compared_to_segment_avg,
+        round(
+            100.0 * (scored.orders_last_365_days - scored.orders_prior_365_days)
+            / nullif(scored.orders_prior_365_days, 0),
+            2
+        ) as order_frequency_change,
+        {{ days_before_as_of('scored.last_message_at') }} as days_since_last_contact,
+        {{ logical_time() }} + interval '{{ var("churn_factors_valid_hours") }} hours'
+            as valid_until
     from scored
     cross join lateral (
         select
