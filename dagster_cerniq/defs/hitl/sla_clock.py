@@ -41,7 +41,7 @@ WORK_QUEUE_TOP_ROWS = 10
 @dataclass(frozen=True)
 class ClockChanges:
     closed: int
-    ranked: int
+    requeued: int  # tasks whose rank, expected loss or prediction changed
     assigned_to_account_managers: int
     assigned_to_least_loaded: int
     warnings: int
@@ -53,7 +53,7 @@ def run_hitl_clock(conn: psycopg.Connection, scope: RunScope) -> ClockChanges:
     order within capacity, advance SLA clocks, escalate breaches."""
     churn_task_types = list(CHURN_TASK_TYPES)
     closed = execute(conn, CLOSE_CLEARED_CHURN_TASKS, scope, churn_task_types=churn_task_types)
-    ranked = execute(conn, RANK_WORK_QUEUE, scope, churn_task_types=churn_task_types)
+    requeued = execute(conn, RANK_WORK_QUEUE, scope, churn_task_types=churn_task_types)
     by_manager = execute(conn, ASSIGN_TO_ACCOUNT_MANAGERS, scope)
     by_load = execute(conn, ASSIGN_TO_LEAST_LOADED, scope)
     clocked = fetch(conn, ADVANCE_SLA_CLOCK, scope)
@@ -68,7 +68,7 @@ def run_hitl_clock(conn: psycopg.Connection, scope: RunScope) -> ClockChanges:
         )
     return ClockChanges(
         closed=closed,
-        ranked=ranked,
+        requeued=requeued,
         assigned_to_account_managers=by_manager,
         assigned_to_least_loaded=by_load,
         warnings=sum(status == "WARNING" for _, status in clocked),
@@ -96,7 +96,7 @@ def hitl_tasks(context: AssetExecutionContext, database: CerniqDatabase) -> Mate
     return MaterializeResult(
         metadata={
             "tasks_closed_risk_cleared": changes.closed,
-            "tasks_reranked": changes.ranked,
+            "work_queue_tasks_changed": changes.requeued,
             "tasks_assigned_to_account_managers": changes.assigned_to_account_managers,
             "tasks_assigned_least_loaded": changes.assigned_to_least_loaded,
             "sla_warnings": changes.warnings,
