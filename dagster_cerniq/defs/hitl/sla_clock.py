@@ -24,7 +24,14 @@ from dagster_cerniq.lib.write_back import (
 
 READS = Reads(
     models=("fct_state_eligibility", "int_tenant_lifecycle_settings"),
-    after=("state_transitions", "churn_factors", "nps_surveys", "referral_requests"),
+    # churn_prediction: the work queue's expected loss (cerniq_churn_predictions).
+    after=(
+        "state_transitions",
+        "churn_factors",
+        "churn_prediction",
+        "nps_surveys",
+        "referral_requests",
+    ),
 )
 SQL = statements(__file__, READS)
 CLOSE_CLEARED_CHURN_TASKS = SQL("close_cleared_churn_tasks")
