@@ -194,6 +194,58 @@ def run(
 
 
 @cli.command()
+@click.option("--tenant", "tenant_id", type=click.UUID, required=True, help="Tenant UUID.")
+@click.option("--from", "start", type=ISO_DATE, help="First as-of date to replay.")
+@click.option("--to", "end", type=ISO_DATE, help="Last one (default: today - horizon).")
+@click.option("--every", type=click.IntRange(1), help="Days between replayed dates (30).")
+@click.option("--horizon", type=click.IntRange(1), help="Churn horizon H in days (180).")
+@click.option(
+    "--what-if",
+    "what_if",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Replay also with this dbt var changed (repeatable), shown beside the current one.",
+)
+def backtest(
+    tenant_id: UUID,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    every: int | None,
+    horizon: int | None,
+    what_if: tuple[str, ...],
+) -> None:
+    """How well the seed score, its bands and the prediction foresaw churn: replays past
+    as-of dates in a scratch database (nothing live is touched), then writes a CSV table, a
+    JSON of the figures and a PNG (ROC, reliability, top-k precision)."""
+    from dagster_cerniq.defs.dbt.project import what_if_vars
+    from dagster_cerniq.lib.reports import report_dir
+    from dagster_cerniq.ops.backtest import plan_backtest, run_backtest
+
+    plan = plan_backtest(
+        tenant_id,
+        start.date() if start else None,
+        end.date() if end else None,
+        every,
+        horizon,
+        what_if_vars(what_if),
+    )
+    click.echo(
+        f"backtest of tenant {tenant_id}: {len(plan.dates)} date(s) from "
+        f"{plan.dates[0].isoformat()} to {plan.dates[-1].isoformat()}, churn over "
+        f"{plan.horizon_days} days",
+        err=True,
+    )
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = report_dir("backtest", f"{tenant_id}-{stamp}")
+    report = run_backtest(database_url(), plan, folder, say=lambda line: click.echo(line, err=True))
+    for line in report.headline():
+        click.echo(line)
+    click.echo(f"table: {report.table}")
+    click.echo(f"figures: {report.figures_json}")
+    click.echo(f"picture: {report.picture}")
+
+
+@cli.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=3000, help="Port of the UI.")
 def ui(port: int) -> None:
     """Serve the Dagster UI (and its daemon: sensors, schedules) over this database."""

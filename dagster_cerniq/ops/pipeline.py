@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
 import socket
@@ -26,14 +27,14 @@ from uuid import UUID
 from dagster_cerniq.defs.automation.jobs import nurturing_job
 from dagster_cerniq.defs.automation.partitions import partition_ranges, run_tags, tenant_partitions
 from dagster_cerniq.defs.automation.sensors import TENANTS_IN_ORDER
-from dagster_cerniq.defs.dbt.project import DBT_PROJECT_DIR, ensure_manifest
+from dagster_cerniq.defs.dbt.project import DBT_PROJECT_DIR, DBT_VARS_TAG, ensure_manifest
 from dagster_cerniq.lib.run_dates import (
     REPLAY_TAG,
     latest_evaluation,
     refuse_before_latest,
     refuse_future,
 )
-from dagster_cerniq.ops.database import connect, first_line
+from dagster_cerniq.ops.database import DATABASE_URL_ENV, connect, first_line
 from dagster_cerniq.ops.embedded import EmbeddedPostgres
 from dagster_cerniq.ops.errors import CerniqError
 from dagster_cerniq.ops.instance import cerniq_instance
@@ -79,6 +80,7 @@ def run_pipeline(
     as_of: dt.date,
     replay: bool = False,
     say: Callable[[str], None] = lambda _line: None,
+    dbt_overrides: dict[str, object] | None = None,
 ) -> list[PipelineRun]:
     """Materialize every asset for these tenants (None: all) as of a date.
 
@@ -120,13 +122,31 @@ def run_pipeline(
 
     job = defs.resolve_job_def(nurturing_job.name)
     runs = []
-    for start, end in partition_ranges(keys, wanted):
-        tags = {**run_tags(start, end, as_of.isoformat()), **process_tags()}
-        if replay:
-            tags[REPLAY_TAG] = "true"
-        covered = keys[keys.index(start) : keys.index(end) + 1]
-        runs.append(_execute(instance, job, tags, start, end, len(covered)))
+    # The steps' database resource reads its URL from the environment when the run starts:
+    # this one, which need not be the environment's (a backtest replays in a scratch database).
+    with _database_environment(database_url):
+        for start, end in partition_ranges(keys, wanted):
+            tags = {**run_tags(start, end, as_of.isoformat()), **process_tags()}
+            if replay:
+                tags[REPLAY_TAG] = "true"
+            if dbt_overrides:
+                tags[DBT_VARS_TAG] = json.dumps(dbt_overrides, sort_keys=True)
+            covered = keys[keys.index(start) : keys.index(end) + 1]
+            runs.append(_execute(instance, job, tags, start, end, len(covered)))
     return runs
+
+
+@contextlib.contextmanager
+def _database_environment(database_url: str) -> Iterator[None]:
+    saved = os.environ.get(DATABASE_URL_ENV)
+    os.environ[DATABASE_URL_ENV] = database_url
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(DATABASE_URL_ENV, None)
+        else:
+            os.environ[DATABASE_URL_ENV] = saved
 
 
 def _execute(instance, job, tags: dict[str, str], start: str, end: str, tenants: int):

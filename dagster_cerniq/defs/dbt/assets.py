@@ -21,7 +21,12 @@ from dagster import AssetExecutionContext, AssetKey, BackfillPolicy
 from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from dagster_cerniq.defs.automation.partitions import tenant_partitions
-from dagster_cerniq.defs.dbt.project import cerniq_dbt_project, dbt_child_env, dbt_vars
+from dagster_cerniq.defs.dbt.project import (
+    DBT_VARS_TAG,
+    cerniq_dbt_project,
+    dbt_child_env,
+    dbt_vars,
+)
 from dagster_cerniq.defs.dbt.translator import CerniqDbtTranslator
 from dagster_cerniq.lib.resources import CerniqDatabase
 from dagster_cerniq.lib.write_back import (
@@ -69,6 +74,8 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, database: Cerniq
     covers_all = not scope.tenant_ids or every_tenant <= set(scope.tenant_ids)
     selected = [] if covers_all else scope.tenant_ids
     variables = dbt_vars(selected, scope.as_of, scope.logical_time)
+    # A backtest's what-if (a replay in a scratch database) runs with its changed parameters.
+    variables.update(json.loads(context.run.tags.get(DBT_VARS_TAG, "{}")))
     context.log.info(
         f"dbt build for {len(selected) or 'every'} tenant(s) as of {variables['as_of']}"
     )

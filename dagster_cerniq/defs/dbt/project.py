@@ -69,6 +69,40 @@ def dbt_vars(
     return variables
 
 
+# A run's dbt var overrides (JSON), for a backtest's what-if: the replay runs with the changed
+# parameter, the live runs never carry it.
+DBT_VARS_TAG = "cerniq/dbt_vars"
+# Vars a run sets itself; a what-if cannot change them.
+RUN_VARS = frozenset({"tenant_ids", "as_of", "logical_time"})
+
+
+def what_if_vars(assignments: Iterable[str]) -> dict[str, object]:
+    """`NAME=VALUE` pairs as dbt var overrides: NAME a var of dbt_project.yml (not one a run
+    sets), VALUE of the default's type (a number stays a number)."""
+    defaults = dbt_var_defaults()
+    overrides: dict[str, object] = {}
+    for assignment in assignments:
+        name, sep, raw = assignment.partition("=")
+        name, raw = name.strip(), raw.strip()
+        if not sep or not name or not raw:
+            raise CerniqError(f"a what-if is NAME=VALUE, got {assignment!r}")
+        if name not in defaults or name in RUN_VARS:
+            raise CerniqError(
+                f"{name!r} is not a parameter a what-if can change (a var of dbt_project.yml: "
+                f"{', '.join(sorted(set(defaults) - RUN_VARS))})"
+            )
+        value = yaml.safe_load(raw)
+        default = defaults[name]
+        if _is_number(default) and not _is_number(value):
+            raise CerniqError(f"{name} is a number (default {default}), got {raw!r}")
+        overrides[name] = value
+    return overrides
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def dbt_var_defaults() -> dict[str, object]:
     """The default of every dbt var (dbt_project.yml `vars:`), for code outside dbt that shows
     or ports a rule (`cerniq show`, the benchmark's row-by-row port) without restating it."""
