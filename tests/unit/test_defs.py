@@ -98,7 +98,7 @@ def test_every_write_back_asset_depends_on_what_its_reads_declare(defs, defs_mod
     write_backs = {
         "sentiment_analysis", "nurturing_state", "churn_signals", "churn_factors",
         "state_transitions", "nps_surveys", "referral_requests", "hitl_tasks",
-        "rejected_source_rows",
+        "rejected_source_rows", "churn_prediction",
     }  # fmt: skip
     assert checked == write_backs
 

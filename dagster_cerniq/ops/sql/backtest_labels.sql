@@ -14,5 +14,5 @@ select
             and cast(o.delivered_at at time zone 'UTC' as date) <= d.as_of + %(horizon_days)s
     ) as churned
 from gold_clients as c
-cross join unnest(%(dates)s::date []) as d (as_of)
+cross join unnest(%(dates)s::date[]) as d (as_of)
 where c.tenant_id = %(tenant_id)s

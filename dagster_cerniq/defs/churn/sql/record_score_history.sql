@@ -28,7 +28,7 @@ left join lateral (
                 'evidence_source_id', s.evidence_source_id,
                 'evidence_text', s.evidence_text
             )
-            order by s.strength desc, s.signal_type, s.evidence_source_id
+            order by s.strength desc, s.signal_type asc, s.evidence_source_id asc
         ) as evidence
     from gold_churn_signals as s
     where s.tenant_id = f.tenant_id and s.client_id = f.client_id and not s.is_resolved

@@ -26,11 +26,13 @@ where
     and (
         s.first_order_at, s.last_order_at, s.total_orders, s.total_revenue,
         s.average_order_value, s.order_frequency_days, s.days_since_last_order,
-        s.last_interaction_at, s.nps_score, s.nps_category, s.satisfaction_trend, s.last_nps_survey_at,
+        s.last_interaction_at, s.nps_score, s.nps_category, s.satisfaction_trend,
+        s.last_nps_survey_at,
         s.referral_count, s.successful_referrals
     ) is distinct from (
         m.first_order_at, m.last_order_at, m.total_orders, m.total_revenue,
         m.average_order_value, m.order_frequency_days, m.days_since_last_order,
-        m.last_interaction_at, n.latest_nps_score, n.nps_category, n.satisfaction_trend, n.last_responded_at,
+        m.last_interaction_at, n.latest_nps_score, n.nps_category, n.satisfaction_trend,
+        n.last_responded_at,
         coalesce(r.referral_count, 0), coalesce(r.successful_referrals, 0)
     )

@@ -81,8 +81,8 @@ history as (
         -- Same season last year: the orders of the window the horizon covers, a year earlier.
         count(*) filter (
             where
-                o.order_date > s.snapshot_date - 365
-                and o.order_date <= s.snapshot_date - 365 + {{ var('churn_horizon_days') }}
+            o.order_date > s.snapshot_date - 365
+            and o.order_date <= s.snapshot_date - 365 + {{ var('churn_horizon_days') }}
         ) as orders_same_window_last_year,
         coalesce(sum(o.order_value) filter (
             where o.order_date > s.snapshot_date - 365 and o.order_date <= s.snapshot_date
@@ -92,8 +92,8 @@ history as (
         max(o.gap_days) filter (where o.order_date <= s.snapshot_date) as max_gap_days,
         count(*) filter (
             where
-                o.order_date > s.snapshot_date
-                and o.order_date <= s.snapshot_date + {{ var('churn_horizon_days') }}
+            o.order_date > s.snapshot_date
+            and o.order_date <= s.snapshot_date + {{ var('churn_horizon_days') }}
         ) as orders_within_horizon
     from order_gaps as o
     cross join snapshots as s
