@@ -349,6 +349,24 @@ def demo(as_of: dt.datetime | None) -> None:
     with connect(url) as conn:
         for line in pipeline_report(conn, DEMO_TENANT_ID):
             click.echo(line)
+    _demo_backtest(url, day)
+
+
+def _demo_backtest(url: str, day: dt.date) -> None:
+    """The backtest's headline: how the seed score and the prediction foresaw churn."""
+    from dagster_cerniq.lib.reports import report_dir
+    from dagster_cerniq.ops.backtest import plan_backtest, run_backtest
+
+    plan = plan_backtest(DEMO_TENANT_ID, now=day)
+    click.echo("")
+    click.echo(
+        f"backtest ({len(plan.dates)} past dates from {plan.dates[0].isoformat()}, churn over "
+        f"{plan.horizon_days} days; replayed in a scratch database):"
+    )
+    report = run_backtest(url, plan, report_dir("backtest", f"demo-{day.isoformat()}"))
+    for line in report.headline():
+        click.echo(f"  {line}")
+    click.echo(f"  picture: {report.picture}")
 
 
 def _quiet(_line: str) -> None:
