@@ -76,15 +76,15 @@ def test_the_seed_score_calls_the_seasonal_buyer_high_in_december(tenant_db) -> 
     assert score >= 50 and level in ("HIGH", "CRITICAL")
 
 
-# Known gaps of the current model (issue 14 stays open): measured 0.30 for the seasonal buyer and
-# 0.09 for the client that stopped mid-season. strict: they fail loudly once a model gets them
-# right, so the marks come off with the fix.
+# A known gap of the current model (issue 14 stays open): the client that stopped mid-season gets
+# 0.06-0.11 (logistic regression; a gradient-boosted model gave 0.01-0.07). On the generated
+# data a frequent buyer quiet for 90+ days in season churned in only 54 % of the training
+# snapshots, so nothing teaches a model more. strict: the mark comes off with the fix.
 MODEL_GAP = pytest.mark.xfail(
-    strict=True, reason="the logistic model does not yet read a client's own season (issue 14)"
+    strict=True, reason="a client that stopped mid-season is not yet flagged (issue 14)"
 )
 
 
-@MODEL_GAP
 def test_a_seasonal_buyer_is_not_churning_in_december(tenant_db) -> None:
     url, tenant = tenant_db
     assert probabilities(url, tenant, AS_OF)[SEASONAL] < 0.25

@@ -38,6 +38,8 @@ NUMERIC_FEATURES = (
     "max_gap_days",
     "recency_to_mean_gap",
     "recency_to_max_gap",
+    "orders_in_silence_last_year",
+    "orders_in_silence_two_years_ago",
 )
 CATEGORICAL_FEATURES = ("segment",)
 LABEL = "churned_within_horizon"

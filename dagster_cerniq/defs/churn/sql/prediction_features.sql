@@ -13,6 +13,8 @@ select
     f.orders_last_365_days,
     f.orders_prior_365_days,
     f.orders_same_window_last_year,
+    f.orders_in_silence_last_year,
+    f.orders_in_silence_two_years_ago,
     f.revenue_last_365_days,
     f.mean_gap_days,
     f.gap_stddev_days,

@@ -101,6 +101,31 @@ history as (
     having min(o.order_date) <= s.snapshot_date
 ),
 
+-- The client's current silence (since its last order) set against the same weeks a year and
+-- two years earlier: a farm quiet every winter was quiet then too, one that stopped in the
+-- middle of its season was not.
+silences as (
+    select
+        h.tenant_id,
+        h.client_id,
+        h.snapshot_date,
+        count(*) filter (
+            where
+            o.order_date > h.last_order_date - 365
+            and o.order_date <= h.snapshot_date - 365
+        ) as orders_in_silence_last_year,
+        count(*) filter (
+            where
+            o.order_date > h.last_order_date - 730
+            and o.order_date <= h.snapshot_date - 730
+        ) as orders_in_silence_two_years_ago
+    from history as h
+    inner join completed_orders as o
+        on h.tenant_id = o.tenant_id and h.client_id = o.client_id
+    where o.order_date <= h.snapshot_date - 365
+    group by h.tenant_id, h.client_id, h.snapshot_date
+),
+
 final as (
     select
         h.tenant_id,
@@ -116,17 +141,25 @@ final as (
         h.orders_last_365_days,
         h.orders_prior_365_days,
         h.orders_same_window_last_year,
+        coalesce(q.orders_in_silence_last_year, 0) as orders_in_silence_last_year,
+        coalesce(q.orders_in_silence_two_years_ago, 0) as orders_in_silence_two_years_ago,
         h.revenue_last_365_days,
         h.mean_gap_days,
         h.gap_stddev_days,
         h.max_gap_days,
         (h.snapshot_date - h.last_order_date) / nullif(h.mean_gap_days, 0) as recency_to_mean_gap,
-        (h.snapshot_date - h.last_order_date) / nullif(h.max_gap_days, 0) as recency_to_max_gap,
+        (h.snapshot_date - h.last_order_date)
+        / nullif(h.max_gap_days::numeric, 0) as recency_to_max_gap,
         -- Known for TRAIN rows only: whether the client churned over the horizon.
         case when h.snapshot_role = 'TRAIN' then h.orders_within_horizon = 0 end
             as churned_within_horizon
     from history as h
     inner join clients as c on h.tenant_id = c.tenant_id and h.client_id = c.client_id
+    left join silences as q
+        on
+            h.tenant_id = q.tenant_id
+            and h.client_id = q.client_id
+            and h.snapshot_date = q.snapshot_date
 )
 
 select * from final
