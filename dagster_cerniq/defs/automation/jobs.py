@@ -7,11 +7,14 @@ SENTIMENT_API_CHECK = AssetSelection.checks(
     AssetCheckKey(AssetKey("sentiment_analysis"), "sentiment_api_reachable")
 )
 
+# The backtest replays past dates in a scratch database: its own job, never an evaluation's.
+BACKTEST = AssetSelection.assets("churn_backtest")
+
 # The dbt data tests (asset checks) read whole tables: they run in their own daily job, not in
 # every evaluation run.
 nurturing_job = define_asset_job(
     "nurturing_evaluation",
-    selection=AssetSelection.all().without_checks() | SENTIMENT_API_CHECK,
+    selection=(AssetSelection.all() - BACKTEST).without_checks() | SENTIMENT_API_CHECK,
     description="The whole graph for the selected tenants: dbt models, write-backs, follow-ups.",
 )
 
@@ -27,5 +30,14 @@ dbt_data_tests_job = define_asset_job(
     description=(
         "The dbt data tests (keys, uniqueness, accepted values) as asset checks, over whole "
         "tables: every tenant's rows and the shared source views."
+    ),
+)
+
+churn_backtest_job = define_asset_job(
+    "churn_backtest",
+    selection=BACKTEST,
+    description=(
+        "The backtest of one tenant partition (config: from_date, to_date, every_days, "
+        "horizon_days, what_if): figures, table and picture in the asset's metadata."
     ),
 )
