@@ -33,8 +33,9 @@ dbt_data_tests_job = define_asset_job(
     ),
 )
 
+# Named apart from its asset: a job and an op may not share a name.
 churn_backtest_job = define_asset_job(
-    "churn_backtest",
+    "backtest",
     selection=BACKTEST,
     description=(
         "The backtest of one tenant partition (config: from_date, to_date, every_days, "

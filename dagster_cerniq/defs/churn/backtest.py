@@ -1,4 +1,4 @@
-"""The backtest as a Dagster asset (job `churn_backtest`): for one tenant partition, the replay
+"""The backtest as a Dagster asset (job `backtest`): for one tenant partition, the replay
 of past as-of dates that `cerniq backtest` runs (dagster_cerniq/ops/backtest.py), with its
 figures, table and picture in the materialization's metadata. Never part of an evaluation run:
 it replays in a scratch database and writes nothing to the live tables."""
