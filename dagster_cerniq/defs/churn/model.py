@@ -1,7 +1,8 @@
 """The churn prediction's statistics (SPEC §5): a scikit-learn logistic regression over the
 order-history features of dbt's fct_churn_prediction_features, fitted on past snapshots with
-their realised label, per tenant where the tenant has enough history, else pooled over every
-tenant. Used by the `churn_prediction` asset and by the backtest, which refits it at each date.
+their realised label, per tenant where the tenant has enough history, else pooled over the
+run's tenants (the daily run covers every tenant). Used by the `churn_prediction` asset and
+by the backtest, which refits it at each date.
 
 Why a logistic regression on log-scaled recency, frequency and gap features: its assumptions
 (the log-odds of churn move steadily with how long a client has been quiet, relative to its own
@@ -172,7 +173,7 @@ def predict(
     features: pd.DataFrame, tenant_ids: list[str], as_of: dt.date, rule: FitRule
 ) -> tuple[list[TenantPrediction], str | None]:
     """Fit and score every tenant of `tenant_ids`: its own model when its TRAIN rows satisfy
-    `rule`, else one model pooled over every tenant's TRAIN rows in `features`. Returns the
+    `rule`, else one model pooled over all TRAIN rows of `features` (the run's tenants). Returns the
     predictions and, when even the pooled model cannot be fitted, why (no prediction then)."""
     training = features[features["snapshot_role"] == "TRAIN"]
     pooled: Pipeline | None = None

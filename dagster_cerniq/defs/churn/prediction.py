@@ -41,9 +41,11 @@ def fit_rule() -> model.FitRule:
     )
 
 
-def read_features(conn, scope, *, pooled: bool) -> pd.DataFrame:
-    """The run's tenants' feature rows, and every tenant's training rows when `pooled`."""
-    cursor = conn.execute(PREDICTION_FEATURES.compose(), {**scope.params, "pooled": pooled})
+def read_model_features(conn, scope) -> pd.DataFrame:
+    """What model.predict needs: the feature rows of the run's tenants. Only theirs, so that a
+    prediction depends on the data and the run's tenants, never on which other tenants happen
+    to be stored from earlier runs (the daily run covers every tenant)."""
+    cursor = conn.execute(PREDICTION_FEATURES.compose(), scope.params)
     return model.as_frame(cursor.fetchall(), [column.name for column in cursor.description])
 
 
@@ -73,15 +75,14 @@ def probability_histogram(predictions: list[model.TenantPrediction], title: str)
     description=(
         "Churn prediction beside the seed score: per client, the calibrated probability of no "
         "completed order over the horizon, the predicted churn date, revenue at risk and "
-        "expected loss (a model per tenant with enough history, else pooled)."
+        "expected loss (a model per tenant with enough history, else one pooled over the "
+        "run's tenants)."
     ),
 )
 def churn_prediction(context: AssetExecutionContext, database: CerniqDatabase) -> MaterializeResult:
     rule = fit_rule()
     with write_back(context, database) as (conn, scope):
-        features = read_features(conn, scope, pooled=False)
-        if not all(rule.tenant_can_fit(model.tenant_labels(features, t)) for t in scope.tenant_ids):
-            features = read_features(conn, scope, pooled=True)
+        features = read_model_features(conn, scope)
         predictions, no_model = model.predict(features, scope.tenant_ids, scope.as_of, rule)
         execute(conn, STAGE_PREDICTIONS, scope)
         with conn.cursor().copy(

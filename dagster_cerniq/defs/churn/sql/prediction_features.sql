@@ -1,5 +1,4 @@
--- The run's tenants' snapshots (SCORE, PROJECT, TRAIN), and the other tenants' TRAIN rows when
--- a pooled model is needed (%(pooled)s).
+-- The run's tenants' snapshots (SCORE, PROJECT, TRAIN).
 select
     f.tenant_id,
     f.client_id,
@@ -23,6 +22,4 @@ select
     f.recency_to_max_gap,
     f.churned_within_horizon
 from {fct_churn_prediction_features} as f
-where
-    f.tenant_id = any(%(tenants)s::uuid[])
-    or (%(pooled)s and f.snapshot_role = 'TRAIN')
+where f.tenant_id = any(%(tenants)s::uuid[])
