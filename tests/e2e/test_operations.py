@@ -173,8 +173,10 @@ def test_a_run_with_the_sentiment_api_unreachable_warns_and_exits_degraded(admin
         assert "sentiment degraded: 5 consecutive requests got no answer" in warning
         with psycopg.connect(url) as conn:
             (pending,) = conn.execute(
-                "select count(*) from gold_client_messages where tenant_id = %s"
-                " and direction = 'INBOUND' and sent_at < %s", (tenant, GENERATED_AS_OF)
+                # Seen as of the date: sent before the end of its day (UTC), as the step reads.
+                "select count(*) from gold_client_messages where tenant_id = %s and direction"
+                " = 'INBOUND' and sent_at < (%s::date + 1)::timestamp at time zone 'UTC'",
+                (tenant, GENERATED_AS_OF),
             ).fetchone()  # fmt: skip
             (analysed,) = conn.execute(
                 "select count(*) from gold_sentiment_analysis where tenant_id = %s", (tenant,)
