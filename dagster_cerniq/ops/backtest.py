@@ -147,6 +147,9 @@ def scratch_copy(url: str, tenant_id: uuid.UUID) -> Iterator[str]:
                 ):
                     for block in out:
                         into.write(block)
+                # Fresh tables have no statistics: the replay's first dbt build would plan its
+                # joins for a handful of rows (minutes instead of seconds).
+                target.execute(sql.SQL("analyze {}").format(sql.Identifier(table)))
             target.commit()
         yield scratch
     finally:
