@@ -4,12 +4,15 @@ their realised label, per tenant where the tenant has enough history, else poole
 run's tenants (the daily run covers every tenant). Used by the `churn_prediction` asset and
 by the backtest, which refits it at each date.
 
-Why a logistic regression on log-scaled recency, frequency and gap features: its assumptions
-(the log-odds of churn move steadily with how long a client has been quiet, relative to its own
-rhythm) hold on real purchase data, where buying is seasonal and lumpy; it extrapolates
-monotonically to clients quieter than any seen in training (a tree model would flatten there);
-fitted by maximum likelihood its probabilities are calibrated on the data it saw (the backtest's
-reliability curve checks that on later dates); and it fits a tenant in well under a second.
+Why a logistic regression on the features' ranks: its assumptions (the log-odds of churn move
+steadily with how long a client has been quiet, relative to its own rhythm and its own last
+year) hold on real purchase data, where buying is seasonal and lumpy; fitted by maximum
+likelihood its probabilities are calibrated on the data it saw (the backtest's reliability curve
+checks that on later dates); and it fits a tenant in well under a second. Each feature enters as
+its quantile among the training snapshots (scikit-learn's QuantileTransformer): a value beyond
+what training saw cannot swing a prediction. That matters because the past dates a model learns
+from had less history behind them: a year-ago count that was always 0 in training, scaled by its
+tiny spread, once dragged the AUC from 0.81 to 0.61.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from sklearn.compose import make_column_transformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+from sklearn.preprocessing import OneHotEncoder, QuantileTransformer
 
 # Columns of fct_churn_prediction_features the model reads; all counts or days, >= 0.
 NUMERIC_FEATURES = (
@@ -44,7 +47,8 @@ NUMERIC_FEATURES = (
 )
 CATEGORICAL_FEATURES = ("segment",)
 LABEL = "churned_within_horizon"
-MODEL_NAME = "logistic-regression/order-history-v1"
+QUANTILES = 200  # the resolution of each feature's rank scale
+MODEL_NAME = "logistic-regression/order-history-quantiles-v2"
 
 # Active buyer below this probability: the predicted churn date (SPEC §5).
 ACTIVE_BELOW = 0.5
@@ -73,16 +77,11 @@ def tenant_labels(features: pd.DataFrame, tenant_id: str) -> pd.Series:
     return rows[LABEL].astype(bool)
 
 
-def _log1p(frame: pd.DataFrame) -> pd.DataFrame:
-    return np.log1p(frame.clip(lower=0))
-
-
 def new_model() -> Pipeline:
     numeric = make_pipeline(
-        FunctionTransformer(_log1p, feature_names_out="one-to-one"),
         # Clients with one order have no gaps: the mean fills in, an indicator says so.
         SimpleImputer(strategy="mean", add_indicator=True),
-        StandardScaler(),
+        QuantileTransformer(n_quantiles=QUANTILES),
     )
     columns = make_column_transformer(
         (numeric, list(NUMERIC_FEATURES)),
