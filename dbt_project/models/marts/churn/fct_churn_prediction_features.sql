@@ -60,70 +60,76 @@ snapshots as (
     ) as k
 ),
 
--- Each snapshot against every completed order of the client (one hash aggregation, no range
--- join): the orders on or before the snapshot make its features, those in the horizon after it
--- its label (TRAIN dates end their horizon by D, so that is data D saw).
+-- Each snapshot against every completed order of the client, with the client's last order on or
+-- before the snapshot beside each row (a window, not a join back: a join planned on the
+-- estimated handful of rows went quadratic on a fresh load).
+order_snapshots as (
+    select
+        o.tenant_id,
+        o.client_id,
+        o.order_id,
+        o.order_value,
+        o.order_date,
+        o.gap_days,
+        s.snapshot_role,
+        s.snapshot_date,
+        max(o.order_date) filter (where o.order_date <= s.snapshot_date) over (
+            partition by o.tenant_id, o.client_id, s.snapshot_date
+        ) as last_order_date
+    from order_gaps as o
+    cross join snapshots as s
+),
+
+-- One aggregation: the orders on or before the snapshot make its features, those in the horizon
+-- after it its label (TRAIN dates end their horizon by D, so that is data D saw). The current
+-- silence (since the last order) is set against the same weeks one and two years earlier: a
+-- farm quiet every winter was quiet then too, one that stopped in the middle of its season was
+-- not.
 history as (
     select
         o.tenant_id,
         o.client_id,
-        s.snapshot_role,
-        s.snapshot_date,
-        count(*) filter (where o.order_date <= s.snapshot_date) as orders_total,
+        o.snapshot_role,
+        o.snapshot_date,
+        count(*) filter (where o.order_date <= o.snapshot_date) as orders_total,
         min(o.order_date) as first_order_date,
-        max(o.order_date) filter (where o.order_date <= s.snapshot_date) as last_order_date,
+        max(o.last_order_date) as last_order_date,
         count(*) filter (
-            where o.order_date > s.snapshot_date - 365 and o.order_date <= s.snapshot_date
+            where o.order_date > o.snapshot_date - 365 and o.order_date <= o.snapshot_date
         ) as orders_last_365_days,
         count(*) filter (
-            where o.order_date > s.snapshot_date - 730 and o.order_date <= s.snapshot_date - 365
+            where o.order_date > o.snapshot_date - 730 and o.order_date <= o.snapshot_date - 365
         ) as orders_prior_365_days,
         -- Same season last year: the orders of the window the horizon covers, a year earlier.
         count(*) filter (
             where
-            o.order_date > s.snapshot_date - 365
-            and o.order_date <= s.snapshot_date - 365 + {{ var('churn_horizon_days') }}
+            o.order_date > o.snapshot_date - 365
+            and o.order_date <= o.snapshot_date - 365 + {{ var('churn_horizon_days') }}
         ) as orders_same_window_last_year,
         coalesce(sum(o.order_value) filter (
-            where o.order_date > s.snapshot_date - 365 and o.order_date <= s.snapshot_date
+            where o.order_date > o.snapshot_date - 365 and o.order_date <= o.snapshot_date
         ), 0) as revenue_last_365_days,
-        avg(o.gap_days) filter (where o.order_date <= s.snapshot_date) as mean_gap_days,
-        stddev_samp(o.gap_days) filter (where o.order_date <= s.snapshot_date) as gap_stddev_days,
-        max(o.gap_days) filter (where o.order_date <= s.snapshot_date) as max_gap_days,
+        avg(o.gap_days) filter (where o.order_date <= o.snapshot_date) as mean_gap_days,
+        stddev_samp(o.gap_days) filter (where o.order_date <= o.snapshot_date) as gap_stddev_days,
+        max(o.gap_days) filter (where o.order_date <= o.snapshot_date) as max_gap_days,
         count(*) filter (
             where
-            o.order_date > s.snapshot_date
-            and o.order_date <= s.snapshot_date + {{ var('churn_horizon_days') }}
-        ) as orders_within_horizon
-    from order_gaps as o
-    cross join snapshots as s
-    group by o.tenant_id, o.client_id, s.snapshot_role, s.snapshot_date
-    having min(o.order_date) <= s.snapshot_date
-),
-
--- The client's current silence (since its last order) set against the same weeks a year and
--- two years earlier: a farm quiet every winter was quiet then too, one that stopped in the
--- middle of its season was not.
-silences as (
-    select
-        h.tenant_id,
-        h.client_id,
-        h.snapshot_date,
+            o.order_date > o.snapshot_date
+            and o.order_date <= o.snapshot_date + {{ var('churn_horizon_days') }}
+        ) as orders_within_horizon,
         count(*) filter (
             where
-            o.order_date > h.last_order_date - 365
-            and o.order_date <= h.snapshot_date - 365
+            o.order_date > o.last_order_date - 365
+            and o.order_date <= o.snapshot_date - 365
         ) as orders_in_silence_last_year,
         count(*) filter (
             where
-            o.order_date > h.last_order_date - 730
-            and o.order_date <= h.snapshot_date - 730
+            o.order_date > o.last_order_date - 730
+            and o.order_date <= o.snapshot_date - 730
         ) as orders_in_silence_two_years_ago
-    from history as h
-    inner join completed_orders as o
-        on h.tenant_id = o.tenant_id and h.client_id = o.client_id
-    where o.order_date <= h.snapshot_date - 365
-    group by h.tenant_id, h.client_id, h.snapshot_date
+    from order_snapshots as o
+    group by o.tenant_id, o.client_id, o.snapshot_role, o.snapshot_date
+    having min(o.order_date) <= o.snapshot_date
 ),
 
 final as (
@@ -141,8 +147,8 @@ final as (
         h.orders_last_365_days,
         h.orders_prior_365_days,
         h.orders_same_window_last_year,
-        coalesce(q.orders_in_silence_last_year, 0) as orders_in_silence_last_year,
-        coalesce(q.orders_in_silence_two_years_ago, 0) as orders_in_silence_two_years_ago,
+        h.orders_in_silence_last_year,
+        h.orders_in_silence_two_years_ago,
         h.revenue_last_365_days,
         h.mean_gap_days,
         h.gap_stddev_days,
@@ -155,11 +161,6 @@ final as (
             as churned_within_horizon
     from history as h
     inner join clients as c on h.tenant_id = c.tenant_id and h.client_id = c.client_id
-    left join silences as q
-        on
-            h.tenant_id = q.tenant_id
-            and h.client_id = q.client_id
-            and h.snapshot_date = q.snapshot_date
 )
 
 select * from final
