@@ -328,6 +328,11 @@ def fake_server() -> Iterator[FakeServer]:
     finally:
         process.terminate()
         process.join(5)
+        # A child that outlived SIGTERM would hang pytest's exit (multiprocessing joins its
+        # children there without a timeout): seen once at the end of a full CI run.
+        if process.is_alive():
+            process.kill()
+            process.join(5)
 
 
 @pytest.fixture
