@@ -99,9 +99,7 @@ def plan_backtest(
     while day <= end:
         dates.append(day)
         day += dt.timedelta(days=every)
-    # The what-if's horizon is the backtest's (labels and prediction over the same H).
-    overrides = {**(what_if or {})}
-    return BacktestPlan(tenant_id, tuple(dates), horizon, overrides)
+    return BacktestPlan(tenant_id, tuple(dates), horizon, dict(what_if or {}))
 
 
 def _sql(name: str) -> str:
@@ -170,6 +168,7 @@ def replay(
 ) -> pd.DataFrame:
     """Run the pipeline as of each date in order (as the live runs did) and read what each
     date's evaluation stored."""
+    # Both replays predict over the backtest's horizon, the one its labels use.
     overrides = {**overrides, "churn_horizon_days": plan.horizon_days}
     frames = []
     for number, as_of in enumerate(plan.dates, start=1):
