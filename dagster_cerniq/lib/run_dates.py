@@ -32,7 +32,6 @@ AS_OF_TAG = "cerniq/as_of"
 REPLAY_TAG = "cerniq/replay"
 BUSINESS_TIMEZONE = ZoneInfo("Europe/Bucharest")
 # Dagster's tag of a single-partition run (a range run carries the range tags).
-_PARTITION_TAG = "dagster/partition"
 # Materializations launched from the asset graph rather than a job.
 _AD_HOC_ASSET_JOB = "__ASSET_JOB"
 
@@ -93,11 +92,7 @@ def latest_evaluation(
 
     # Imported here: the automation package imports this module.
     from dagster_cerniq.defs.automation.jobs import hitl_sla_job, nurturing_job
-    from dagster_cerniq.defs.automation.partitions import (
-        PARTITION_RANGE_END_TAG,
-        PARTITION_RANGE_START_TAG,
-        tenant_partitions,
-    )
+    from dagster_cerniq.defs.automation.partitions import tenant_partitions, tenants_of_run
 
     # The jobs whose runs write back per tenant (the dbt data tests job writes nothing).
     write_back_jobs = {nurturing_job.name, hitl_sla_job.name, _AD_HOC_ASSET_JOB}
@@ -106,16 +101,9 @@ def latest_evaluation(
 
     def covered(run_tags: Mapping[str, str]) -> set[str]:
         nonlocal keys
-        if _PARTITION_TAG in run_tags:
-            return {run_tags[_PARTITION_TAG]}
-        start, end = run_tags.get(PARTITION_RANGE_START_TAG), run_tags.get(PARTITION_RANGE_END_TAG)
-        if not start or not end:
-            return set()  # no tenant partitions: the data tests, which write nothing
         if keys is None:
             keys = list(instance.get_dynamic_partitions(tenant_partitions.name))
-        if start not in keys or end not in keys:
-            return {start, end}
-        return set(keys[keys.index(start) : keys.index(end) + 1])
+        return tenants_of_run(run_tags, keys)
 
     def evaluated(record) -> str | None:
         run = record.dagster_run

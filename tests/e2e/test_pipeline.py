@@ -12,24 +12,16 @@ import psycopg
 import pytest
 from dagster import (
     DagsterEventType,
-    SkipReason,
     build_schedule_context,
-    build_sensor_context,
-    instance_for_test,
 )
 
 from dagster_cerniq.definitions import defs
 from dagster_cerniq.defs.automation.jobs import dbt_data_tests_job
 from dagster_cerniq.defs.automation.partitions import (
-    PARTITION_RANGE_END_TAG,
-    PARTITION_RANGE_START_TAG,
     partition_ranges,
-    tenant_partitions,
 )
-from dagster_cerniq.defs.automation.schedules import daily_evaluation, dbt_data_tests_daily
-from dagster_cerniq.defs.automation.sensors import tenant_events_sensor, tenant_partitions_sync
+from dagster_cerniq.defs.automation.schedules import dbt_data_tests_daily
 from dagster_cerniq.defs.dbt.project import DBT_PROJECT_DIR
-from dagster_cerniq.lib.resources import CerniqDatabase
 from dagster_cerniq.lib.run_dates import AS_OF_TAG
 from dagster_cerniq.ops.instance import cerniq_instance
 from dagster_cerniq.ops.pipeline import run_pipeline
@@ -190,58 +182,6 @@ def test_partition_ranges_cover_exactly_the_wanted_tenants() -> None:
     assert partition_ranges(keys, {"b"}) == [("b", "b")]
     assert partition_ranges(keys, {"a", "b", "d"}) == [("a", "b"), ("d", "d")]
     assert partition_ranges(keys, set()) == []
-
-
-def test_sensors_and_schedule(admin_url, capfd) -> None:
-    with generated(admin_url) as (url, (tenant_x, tenant_y)), instance_for_test() as instance:
-        database = CerniqDatabase(url=url)
-
-        sync = tenant_partitions_sync(
-            build_sensor_context(instance=instance, resources={"database": database})
-        )
-        added = sync.dynamic_partitions_requests[0].partition_keys
-        assert sorted(added) == sorted([str(tenant_x), str(tenant_y)])
-        instance.add_dynamic_partitions(tenant_partitions.name, [str(tenant_x)])
-
-        events_sensor = tenant_events_sensor
-        context = build_sensor_context(instance=instance, resources={"database": database})
-        first = events_sensor(context)
-        assert [r.tags[PARTITION_RANGE_START_TAG] for r in first.run_requests] == [str(tenant_x)]
-        assert f"ignoring events of tenant {tenant_y}" in capfd.readouterr().err
-
-        again = events_sensor(
-            build_sensor_context(
-                instance=instance, resources={"database": database}, cursor=first.cursor
-            )
-        )
-        assert isinstance(again, SkipReason), "each event starts a run once"
-
-        with psycopg.connect(url) as conn:
-            conn.execute(
-                "insert into gold_orders (tenant_id, client_id, status, total_value, ordered_at, "
-                "delivered_at, created_at, updated_at) select tenant_id, id, 'DELIVERED', 1200, "
-                "now() - interval '3 days', now(), now(), now() + interval '1 day' "
-                "from gold_clients where tenant_id = %s limit 1",
-                (tenant_x,),
-            )
-        new_order = events_sensor(
-            build_sensor_context(
-                instance=instance, resources={"database": database}, cursor=first.cursor
-            )
-        )
-        assert len(new_order.run_requests) == 1
-        assert new_order.cursor != first.cursor
-
-        instance.add_dynamic_partitions(tenant_partitions.name, [str(tenant_y)])
-        scheduled = daily_evaluation(
-            build_schedule_context(
-                instance=instance,
-                scheduled_execution_time=dt.datetime(2026, 11, 3, 2, tzinfo=dt.UTC),
-            )
-        )
-        assert scheduled.tags[PARTITION_RANGE_START_TAG] == str(tenant_x)
-        assert scheduled.tags[PARTITION_RANGE_END_TAG] == str(tenant_y)
-        assert scheduled.tags[AS_OF_TAG] == "2026-11-03"
 
 
 def test_the_code_location_validates() -> None:

@@ -10,12 +10,18 @@ SENTIMENT_API_CHECK = AssetSelection.checks(
 # The backtest replays past dates in a scratch database: its own job, never an evaluation's.
 BACKTEST = AssetSelection.assets("churn_backtest")
 
+# Every evaluation run carries this tag, whoever starts it (the daily schedule, the event sensor,
+# the UI's launchpad): dagster.yaml's tag_concurrency_limits let one such run go at a time, so
+# two never evaluate the same tenant at once and the 2 cores are not split between them.
+EVALUATION_TAG = "cerniq/evaluation"
+
 # The dbt data tests (asset checks) read whole tables: they run in their own daily job, not in
 # every evaluation run.
 nurturing_job = define_asset_job(
     "nurturing_evaluation",
     selection=(AssetSelection.all() - BACKTEST).without_checks() | SENTIMENT_API_CHECK,
     description="The whole graph for the selected tenants: dbt models, write-backs, follow-ups.",
+    tags={EVALUATION_TAG: "tenants"},
 )
 
 hitl_sla_job = define_asset_job(

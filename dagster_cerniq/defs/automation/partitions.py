@@ -2,7 +2,7 @@
 one contiguous range of partitions, so tenants that are neighbours in the partition order share
 a run."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from dagster import DynamicPartitionsDefinition
 
@@ -12,6 +12,7 @@ tenant_partitions = DynamicPartitionsDefinition(name="tenants")
 
 PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
 PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
+PARTITION_TAG = "dagster/partition"
 
 
 def partition_ranges(ordered_keys: Sequence[str], wanted: set[str]) -> list[tuple[str, str]]:
@@ -36,3 +37,16 @@ def range_tags(start: str, end: str) -> dict[str, str]:
 
 def run_tags(start: str, end: str, as_of: str) -> dict[str, str]:
     return {**range_tags(start, end), AS_OF_TAG: as_of}
+
+
+def tenants_of_run(tags: Mapping[str, str], ordered_keys: Sequence[str]) -> set[str]:
+    """The tenant partitions a run covers, from its tags (empty: a run of no partition, such as
+    the dbt data tests). A range whose ends are no longer partitions covers just its ends."""
+    if PARTITION_TAG in tags:
+        return {tags[PARTITION_TAG]}
+    start, end = tags.get(PARTITION_RANGE_START_TAG), tags.get(PARTITION_RANGE_END_TAG)
+    if not start or not end:
+        return set()
+    if start not in ordered_keys or end not in ordered_keys:
+        return {start, end}
+    return set(ordered_keys[ordered_keys.index(start) : ordered_keys.index(end) + 1])

@@ -4,12 +4,13 @@ messages and NPS answers."""
 
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dagster import (
+    DagsterRunStatus,
     DefaultSensorStatus,
     RunRequest,
+    RunsFilter,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
@@ -17,21 +18,12 @@ from dagster import (
 )
 
 from dagster_cerniq.defs.automation.jobs import nurturing_job
-from dagster_cerniq.defs.automation.partitions import partition_ranges, run_tags, tenant_partitions
+from dagster_cerniq.defs.automation.partitions import run_tags, tenant_partitions, tenants_of_run
 from dagster_cerniq.lib.resources import CerniqDatabase
 from dagster_cerniq.lib.run_dates import today
 from dagster_cerniq.lib.write_back import Reads, Statement, statements
 
 EVENTS_PER_TICK = 50_000
-
-
-def run_requests_for(
-    ordered_keys: Sequence[str], tenants: set[str], as_of: str, reason: str
-) -> list[RunRequest]:
-    return [
-        RunRequest(run_key=f"{reason}:{as_of}:{start}:{end}", tags=run_tags(start, end, as_of))
-        for start, end in partition_ranges(ordered_keys, tenants)
-    ]
 
 
 @sensor(
@@ -78,20 +70,27 @@ EVENT_SOURCES = (
 
 EPOCH_CURSOR = {"t": "1970-01-01T00:00:00+00:00", "id": "00000000-0000-0000-0000-000000000000"}
 
+# An evaluation run that has not started yet reads the data when it starts, so it will see
+# every event that arrives before then.
+WAITING_STATUSES = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED]
+
 
 @sensor(
     name="tenant_events_sensor",
     job=nurturing_job,
-    minimum_interval_seconds=60,
+    minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.RUNNING,
     description=(
-        "New completed orders, inbound messages and NPS answers start one run for the tenants "
-        "they belong to; a cursor per source, so each event counts once."
+        "New completed orders, inbound messages and NPS answers start a run for the tenants "
+        "they belong to, coalesced: while an evaluation run waits in the queue, new events fold "
+        "into it (or, for tenants it does not cover, into the next one), so there is never more "
+        "than one run waiting. A cursor per source, so each event counts once."
     ),
 )
 def tenant_events_sensor(context: SensorEvaluationContext, database: CerniqDatabase):
-    cursors = json.loads(context.cursor) if context.cursor else {}
-    tenants: set[str] = set()
+    cursors = json.loads(context.cursor) if context.cursor else first_start_cursors(context)
+    # Tenants whose events wait for the next run, because a queued run did not cover them.
+    tenants: set[str] = set(cursors.pop(PENDING, []))
     with database.transaction() as conn:
         for source in EVENT_SOURCES:
             cursor = cursors.get(source.name, EPOCH_CURSOR)
@@ -103,15 +102,49 @@ def tenant_events_sensor(context: SensorEvaluationContext, database: CerniqDatab
                 cursors[source.name] = {"t": last_time.isoformat(), "id": last_id}
                 tenants |= {tenant_id for tenant_id, _, _ in events}
     if not tenants:
-        return SkipReason("no new events")
+        return SensorResult(skip_reason="no new events", cursor=json.dumps(cursors, sort_keys=True))
     known = context.instance.get_dynamic_partitions(tenant_partitions.name)
     for unknown in sorted(tenants - set(known)):
         context.log.info(f"ignoring events of tenant {unknown}: not a partition (yet)")
-    new_cursor = json.dumps(cursors, sort_keys=True)
-    requests = run_requests_for(
-        known,
-        tenants & set(known),
-        today().isoformat(),
-        f"events:{hashlib.sha1(new_cursor.encode()).hexdigest()[:16]}",
+    tenants &= set(known)
+    waiting = context.instance.get_runs(
+        RunsFilter(job_name=nurturing_job.name, statuses=WAITING_STATUSES)
     )
-    return SensorResult(run_requests=requests, cursor=new_cursor)
+    if waiting:
+        covered = set().union(*(tenants_of_run(run.tags, known) for run in waiting))
+        pending = sorted(tenants - covered)
+        cursors[PENDING] = pending
+        return SensorResult(
+            skip_reason=(
+                f"folded into waiting run {waiting[0].run_id}"
+                + (f"; {len(pending)} tenant(s) wait for the next run" if pending else "")
+            ),
+            cursor=json.dumps(cursors, sort_keys=True),
+        )
+    new_cursor = json.dumps(cursors, sort_keys=True)
+    if not tenants:
+        return SensorResult(skip_reason="events of unknown tenants only", cursor=new_cursor)
+    # One run over the span of the tenants: one queued run at most; tenants in between that had
+    # no event are evaluated too, which changes nothing of theirs but the day counts.
+    ordered = [key for key in known if key in tenants]
+    request = RunRequest(
+        run_key=f"events:{hashlib.sha1(new_cursor.encode()).hexdigest()[:16]}",
+        tags=run_tags(ordered[0], ordered[-1], today().isoformat()),
+    )
+    return SensorResult(run_requests=[request], cursor=new_cursor)
+
+
+PENDING = "pending_tenants"
+
+
+def first_start_cursors(context: SensorEvaluationContext) -> dict:
+    """A new sensor's cursors: every source at the creation of the latest successful evaluation
+    run (it read the data after that, so it evaluated those events), or at the epoch when there
+    is none. Without it, a first start would evaluate again every event ever recorded."""
+    [latest] = context.instance.get_run_records(
+        RunsFilter(job_name=nurturing_job.name, statuses=[DagsterRunStatus.SUCCESS]), limit=1
+    ) or [None]
+    if latest is None:
+        return {}
+    cursor = {**EPOCH_CURSOR, "t": latest.create_timestamp.isoformat()}
+    return {source.name: cursor for source in EVENT_SOURCES}
