@@ -1,6 +1,8 @@
 {{ config(indexes=[{'columns': ['tenant_id', 'client_id'], 'unique': true}]) }}
 
--- Referrals made by each client up to the as-of date; converted ones are successful.
+-- Referrals made by each client up to the as-of date; converted ones are successful. A
+-- neighbour suggestion of the geography step (GEO_PROXIMITY) is the client's referral only once
+-- the client agreed to it.
 with referrals as (
     select * from {{ ref('stg_nurturing__referrals') }}
 ),
@@ -14,6 +16,7 @@ seen as (
     where
         {{ tenant_filter('tenant_id') }}
         and {{ seen_as_of('created_at') }}
+        and (referral_source is distinct from 'GEO_PROXIMITY' or consent_given)
 ),
 
 final as (

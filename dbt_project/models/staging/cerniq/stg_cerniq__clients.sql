@@ -10,6 +10,7 @@ renamed as (
         cui,
         county,
         locality,
+        location,
         segment,
         account_manager_id,
         created_at

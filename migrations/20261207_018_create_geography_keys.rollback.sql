@@ -1,0 +1,4 @@
+-- Rollback of 20261207_018_create_geography_keys.
+DROP INDEX IF EXISTS idx_cluster_members_active;
+DROP INDEX IF EXISTS idx_relationships_tenant_type;
+DROP INDEX IF EXISTS idx_referrals_neighbor_suggestion;
