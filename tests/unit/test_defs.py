@@ -20,7 +20,9 @@ from dagster_cerniq.defs.dbt.project import cerniq_dbt_project, ensure_manifest
 from dagster_cerniq.defs.write_back_asset import write_back_deps
 from dagster_cerniq.lib.write_back import Reads, Statement, UndeclaredRead, statements
 
-DOMAINS = {"churn", "lifecycle", "feedback", "referrals", "hitl", "sentiment", "quality"}
+DOMAINS = {
+    "churn", "lifecycle", "feedback", "referrals", "hitl", "sentiment", "quality", "geography",
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +100,7 @@ def test_every_write_back_asset_depends_on_what_its_reads_declare(defs, defs_mod
     write_backs = {
         "sentiment_analysis", "nurturing_state", "churn_signals", "churn_factors",
         "state_transitions", "nps_surveys", "referral_requests", "hitl_tasks",
-        "rejected_source_rows", "churn_prediction",
+        "rejected_source_rows", "churn_prediction", "geography",
     }  # fmt: skip
     assert checked == write_backs
 

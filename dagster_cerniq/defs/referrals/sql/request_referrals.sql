@@ -1,5 +1,6 @@
 -- LOYAL and ADVOCATE clients due a referral request (fct_referral_requests_due) get one; only
--- if the state is still the one evaluated, and nobody asked since.
+-- if the state is still the one evaluated, and nobody asked since. The request names the
+-- neighbours the geography step suggested asking about.
 insert into gold_nurturing_actions (
     tenant_id, nurturing_state_id, client_id, action_type, action_category, trigger_type,
     trigger_event, trigger_data, channel, status, scheduled_at, batch_id
@@ -12,7 +13,31 @@ select
     'REFERRAL',
     'SCHEDULED',
     'REFERRAL_ELIGIBLE',
-    jsonb_build_object('state', d.current_state, 'last_requested_at', d.last_requested_at),
+    jsonb_build_object(
+        'state', d.current_state,
+        'last_requested_at', d.last_requested_at,
+        -- The neighbours to ask about: the geography step's suggestions awaiting consent.
+        'neighbor_referrals', coalesce((
+            select
+                jsonb_agg(
+                    jsonb_build_object(
+                        'referral_id', n.id,
+                        'contact_name', n.referred_contact_name,
+                        'company_name', n.referred_company_name,
+                        'distance_km', n.distance_from_referrer_km,
+                        'same_cluster', n.same_cluster
+                    )
+                    order by n.same_cluster desc, n.distance_from_referrer_km asc, n.id asc
+                )
+            from gold_referrals as n
+            where
+                n.tenant_id = d.tenant_id
+                and n.referrer_client_id = d.client_id
+                and n.referral_type = 'NEIGHBOR_STRATEGY'
+                and n.referral_source = 'GEO_PROXIMITY'
+                and n.status = 'PENDING_CONSENT'
+        ), '[]'::jsonb)
+    ),
     coalesce(s.preferred_channel, 'EMAIL'),
     'PENDING',
     %(logical_time)s,

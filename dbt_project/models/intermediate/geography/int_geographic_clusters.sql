@@ -25,7 +25,7 @@ labelled as (
             position_m,
             eps => {{ var('geo_cluster_eps_km') }} * 1000.0,
             minpoints => {{ var('geo_cluster_min_points') }}
-        ) over (partition by tenant_id) as label
+        ) over (partition by tenant_id) as dbscan_label
     from located
 ),
 
@@ -36,10 +36,10 @@ clustered as (
         location,
         position_m,
         first_value(client_id) over (
-            partition by tenant_id, label order by client_id
+            partition by tenant_id, dbscan_label order by client_id
         ) as cluster_key
     from labelled
-    where label is not null
+    where dbscan_label is not null
 ),
 
 centres as (

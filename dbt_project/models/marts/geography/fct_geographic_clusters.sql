@@ -57,11 +57,19 @@ per_cluster as (
         sum(total_revenue) as total_revenue,
         max(distance_to_center_km) as radius_km,
         mode() within group (order by county) as county,
-        mode() within group (order by locality) as locality,
-        (array_agg(client_id order by is_advocate desc, total_revenue desc, client_id)
-            filter (where is_client))[1] as leader_client_id
+        mode() within group (order by locality) as locality
     from described
     group by tenant_id, cluster_key
+),
+
+leaders as (
+    select distinct on (tenant_id, cluster_key)
+        tenant_id,
+        cluster_key,
+        client_id as leader_client_id
+    from described
+    where is_client
+    order by tenant_id asc, cluster_key asc, is_advocate desc, total_revenue desc, client_id asc
 ),
 
 centres as (
@@ -86,7 +94,7 @@ final as (
         per_cluster.advocate_count,
         per_cluster.total_revenue,
         round(100.0 * per_cluster.client_count / per_cluster.member_count, 2) as penetration_rate,
-        per_cluster.leader_client_id,
+        leaders.leader_client_id,
         jsonb_build_object(
             'eps_km', {{ var('geo_cluster_eps_km') }},
             'min_points', {{ var('geo_cluster_min_points') }},
@@ -97,6 +105,10 @@ final as (
         on
             per_cluster.tenant_id = centres.tenant_id
             and per_cluster.cluster_key = centres.cluster_key
+    left join leaders
+        on
+            per_cluster.tenant_id = leaders.tenant_id
+            and per_cluster.cluster_key = leaders.cluster_key
 )
 
 select * from final

@@ -124,7 +124,7 @@ best_referrer as (
         *,
         row_number() over (
             partition by tenant_id, contact_id
-            order by same_cluster desc, distance_km, referrer_client_id
+            order by same_cluster desc, distance_km asc, referrer_client_id asc
         ) as referrer_rank
     from candidates
 ),
@@ -134,7 +134,7 @@ ranked as (
         *,
         row_number() over (
             partition by tenant_id, referrer_client_id
-            order by same_cluster desc, distance_km, contact_id
+            order by same_cluster desc, distance_km asc, contact_id asc
         ) as suggestion_rank
     from best_referrer
     where referrer_rank = 1
