@@ -47,13 +47,13 @@ def tick(url: str, instance: DagsterInstance, cursor: str | None = None):
     )
 
 
-def new_order(url: str, tenant: UUID) -> None:
-    """A completed order of one of the tenant's clients, recorded after everything generated."""
+def new_order(url: str, tenant: UUID, recorded: str = "now()") -> None:
+    """A completed order of one of the tenant's clients, recorded at `recorded` (SQL)."""
     with psycopg.connect(url) as conn:
         conn.execute(
             "insert into gold_orders (tenant_id, client_id, status, total_value, ordered_at, "
-            "delivered_at, created_at, updated_at) select tenant_id, id, 'DELIVERED', 1200, "
-            "now() - interval '3 days', now(), now(), now() + interval '1 day' "
+            f"delivered_at, created_at, updated_at) select tenant_id, id, 'DELIVERED', 1200, "
+            f"now() - interval '3 days', now(), {recorded}, {recorded} "
             "from gold_clients where tenant_id = %s limit 1",
             (tenant,),
         )
@@ -123,6 +123,15 @@ def test_events_fold_into_the_run_waiting_in_the_queue(two_tenants) -> None:
     nxt = tick(url, instance, waits.cursor)
     assert covered(nxt) == [(str(y), str(y))]
     assert not tick(url, instance, nxt.cursor).run_requests
+
+
+def test_a_row_dated_in_the_future_hides_no_later_event(two_tenants) -> None:
+    url, x, y, instance = two_tenants
+    first = tick(url, instance)
+    new_order(url, x, recorded="now() + interval '1 day'")
+    assert not tick(url, instance, first.cursor).run_requests, "its time has not come"
+    new_order(url, y)
+    assert covered(tick(url, instance, first.cursor)) == [(str(y), str(y))]
 
 
 def test_a_first_start_begins_after_the_latest_evaluation(two_tenants) -> None:

@@ -53,7 +53,9 @@ class EventSource:
     """New rows of a table that call for a fresh evaluation of their tenant."""
 
     name: str
-    # Selects (tenant_id, cursor_time, id) of new events, ordered, after (%(t)s, %(id)s).
+    # Selects (tenant_id, cursor_time, id) of new events, ordered, after (%(t)s, %(id)s), and
+    # not after now: a row dated in the future (a skewed clock) would carry the cursor past
+    # every event recorded before its time.
     query: Statement
 
 

@@ -3,6 +3,9 @@ select
     created_at,
     id::text
 from gold_client_messages
-where direction = 'INBOUND' and (created_at, id) > (%(t)s, %(id)s::uuid)
+where
+    direction = 'INBOUND'
+    and created_at <= now()
+    and (created_at, id) > (%(t)s, %(id)s::uuid)
 order by created_at, id
 limit %(batch_size)s
