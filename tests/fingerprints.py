@@ -12,7 +12,7 @@ FINGERPRINTS = {
         onboarding_started_at, total_orders, total_revenue, average_order_value,
         order_frequency_days, days_since_last_order, nps_score, nps_category,
         satisfaction_trend, churn_risk_score, churn_risk_level, is_at_risk, at_risk_since,
-        successful_referrals, is_advocate, advocate_since, kol_score""",
+        successful_referrals, is_advocate, advocate_since, kol_score, neighbor_count""",
     "gold_nurturing_actions": """client_id, action_type, trigger_event, trigger_data, status,
         channel, scheduled_at, executed_at""",
     "gold_churn_signals": """client_id, signal_type, evidence_source_id, strength, confidence,
@@ -26,7 +26,15 @@ FINGERPRINTS = {
     "gold_winback_campaigns": "client_id, status, steps, started_at",
     "gold_kol_profiles": "client_id, kol_score, kol_tier, score_components, promoted_at",
     "gold_content_drips": "client_id, sequence_name, step_number, status, scheduled_at, sent_at",
-    "gold_referrals": "referrer_client_id, status, converted, expires_at, expiry_reason",
+    "gold_referrals": """referrer_client_id, referred_prospect_id, status, converted, expires_at,
+        expiry_reason, distance_from_referrer_km, same_cluster""",
+    # Geography (cluster ids are random: compared through their members and figures).
+    "gold_entity_relationships": """source_entity_id, target_entity_id, relation_type,
+        strength, distance_meters, is_active, deactivated_at, deactivation_reason""",
+    "gold_proximity_scores": "client_a_id, client_b_id, distance_meters, proximity_score",
+    "gold_clusters": """cluster_type, cluster_name, member_count, advocate_count,
+        total_revenue, penetration_rate, radius_km, is_active""",
+    "gold_cluster_members": "client_id, member_role, distance_to_center_km, joined_at, left_at",
     "cerniq_outbox": "client_id, channel, message_type, payload, source_table, enqueued_at",
 }
 

@@ -349,7 +349,24 @@ def demo(as_of: dt.datetime | None) -> None:
     with connect(url) as conn:
         for line in pipeline_report(conn, DEMO_TENANT_ID):
             click.echo(line)
+    _demo_geography(url, day)
     _demo_backtest(url, day)
+
+
+def _demo_geography(url: str, day: dt.date) -> None:
+    """The demo tenant's geography in lines, and its map (PNG) among the reports."""
+    from dagster_cerniq.defs.geography.map import geography_map
+    from dagster_cerniq.lib.reports import report_dir
+    from dagster_cerniq.ops.report import geography_report
+
+    picture = report_dir("geography") / f"demo-{day.isoformat()}.png"
+    with connect(url) as conn:
+        click.echo("")
+        for line in geography_report(conn, DEMO_TENANT_ID):
+            click.echo(line)
+        title = f"Demo tenant: clusters, advocates and neighbours as of {day.isoformat()}"
+        picture.write_bytes(geography_map(conn, DEMO_TENANT_ID, title))
+    click.echo(f"  map: {picture}")
 
 
 def _demo_backtest(url: str, day: dt.date) -> None:

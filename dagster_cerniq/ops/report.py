@@ -139,6 +139,48 @@ def work_queue_report(conn: psycopg.Connection, tenant_id: UUID, rows: int = 10)
     return lines
 
 
+def geography_report(conn: psycopg.Connection, tenant_id: UUID, rows: int = 3) -> list[str]:
+    """The tenant's geography: neighbour pairs, the largest clusters, the open neighbour
+    suggestions and the nearest of them."""
+    (located, missing, pairs, mean_km) = conn.execute(
+        "select count(*) filter (where location is not null), count(*) filter (where location "
+        "is null), (select count(*) from gold_entity_relationships where tenant_id = %(t)s and "
+        "relation_type = 'NEIGHBOR' and is_active), (select round(avg(distance_meters) / 1000, 1) "
+        "from gold_entity_relationships where tenant_id = %(t)s and relation_type = 'NEIGHBOR' "
+        "and is_active) from gold_clients where tenant_id = %(t)s",
+        {"t": tenant_id},
+    ).fetchone()
+    clusters = conn.execute(
+        "select cluster_name, member_count, advocate_count, penetration_rate, radius_km, "
+        "count(*) over () from gold_clusters where tenant_id = %s and cluster_type = "
+        "'GEOGRAPHIC' and is_active order by member_count desc, cluster_name limit %s",
+        (tenant_id, rows),
+    ).fetchall()
+    suggestions = conn.execute(
+        "select r.referrer_name, r.referred_company_name, r.distance_from_referrer_km, "
+        "r.same_cluster, r.status::text, count(*) over () from gold_referrals r "
+        "where r.tenant_id = %s and r.referral_type = 'NEIGHBOR_STRATEGY' and "
+        "r.referral_source = 'GEO_PROXIMITY' and r.status in ('PENDING_CONSENT', "
+        "'AWAITING_CONSENT') order by r.same_cluster desc, r.distance_from_referrer_km limit %s",
+        (tenant_id, rows),
+    ).fetchall()
+    lines = [
+        f"Geography: {located:,} located companies ({missing:,} without a location), "
+        f"{pairs:,} neighbour pairs within the radius (mean {blank(mean_km)} km), "
+        f"{clusters[0][5] if clusters else 0:,} clusters, "
+        f"{suggestions[0][5] if suggestions else 0:,} open neighbour suggestions"
+    ]
+    for name, members, advocates, penetration, radius, _ in clusters:
+        lines.append(
+            f"  cluster {name}: {members} companies within {radius} km, {advocates} advocate(s),"
+            f" {penetration} % already buy"
+        )
+    for referrer, prospect, km, same, status, _ in suggestions:
+        where = "same cluster" if same else "nearby"
+        lines.append(f"  ask {referrer} about {prospect} ({km} km, {where}, {status})")
+    return lines
+
+
 def blank(value: object) -> str:
     return "-" if value is None else str(value)
 

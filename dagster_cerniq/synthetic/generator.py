@@ -8,8 +8,10 @@ epoch (UTC); every event lies in the two years that end with the as-of day.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -83,10 +85,44 @@ NPS_DELAY_DAYS = 3
 NPS_CHANNELS = (("EMAIL", 0.55), ("WHATSAPP", 0.35), ("SMS", 0.10))
 NPS_COMMENT_SHARE = 0.4
 
+# Where farms are: in villages around each locality, the same villages for every tenant (a
+# place does not depend on who supplies it), a few hundred metres apart within a village; some
+# clients have no location on record. A tenant's villages drawn from a stream of their own, so
+# every other column is what it was before villages existed.
+VILLAGE_SEED = 20260119
+VILLAGES_PER_LOCALITY = 12
+VILLAGE_DISTANCE_KM = (2.0, 25.0)
+# Of the scatter around a locality the generator drew before villages (sd 0.03 deg latitude,
+# 0.04 deg longitude): about 0.7 km around a village.
+VILLAGE_SCATTER = 0.2
+NO_LOCATION_SHARE = 0.03
+GEOGRAPHY_STREAM = 1
+KM_PER_DEGREE = 111.32
+# Villages east of this longitude would be in the Black Sea: they are mirrored inland.
+COAST_LONGITUDE = 28.7
+
 REFERRER_SHARE = 0.06
 REFERRAL_CONVERSION = 0.25
 CHAMPION_CONVERSION = 0.85
 REFERRAL_LIFETIME_DAYS = 90
+
+
+@cache
+def villages(
+    latitudes: tuple[float, ...], longitudes: tuple[float, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(latitude, longitude) of VILLAGES_PER_LOCALITY villages around each locality, shape
+    (localities, villages): at VILLAGE_DISTANCE_KM from it in every direction, inland."""
+    rng = np.random.default_rng(VILLAGE_SEED)
+    shape = (len(latitudes), VILLAGES_PER_LOCALITY)
+    km = rng.uniform(*VILLAGE_DISTANCE_KM, shape)
+    bearing = rng.uniform(0, 2 * math.pi, shape)
+    town_lat = np.array(latitudes)[:, None]
+    town_lon = np.array(longitudes)[:, None]
+    north = km * np.cos(bearing) / KM_PER_DEGREE
+    east = km * np.sin(bearing) / (KM_PER_DEGREE * np.cos(np.radians(town_lat)))
+    east = np.where(town_lon + east > COAST_LONGITUDE, -east, east)
+    return town_lat + north, town_lon + east
 
 
 @dataclass(frozen=True)
@@ -206,6 +242,7 @@ class TenantGenerator:
         as_of: dt.date,
     ):
         self.rng = np.random.default_rng([seed, tenant_id.int])
+        self.geography_rng = np.random.default_rng([seed, tenant_id.int, GEOGRAPHY_STREAM])
         self.words = lexicon()
         self.tenant_id = tenant_id.hex.encode()
         self.client_count = clients
@@ -425,8 +462,15 @@ class TenantGenerator:
         self, clients: _Clients, created_at: np.ndarray, managers: np.ndarray
     ) -> TableRows:
         rng, words, count = self.rng, self.words, len(clients)
-        latitude = words.latitudes[clients.locality] + rng.normal(0, 0.03, count)
-        longitude = words.longitudes[clients.locality] + rng.normal(0, 0.04, count)
+        village_lat, village_lon = villages(tuple(words.latitudes), tuple(words.longitudes))
+        village = self.geography_rng.integers(0, VILLAGES_PER_LOCALITY, count)
+        latitude = village_lat[clients.locality, village] + VILLAGE_SCATTER * rng.normal(
+            0, 0.03, count
+        )
+        longitude = village_lon[clients.locality, village] + VILLAGE_SCATTER * rng.normal(
+            0, 0.04, count
+        )
+        located = self.geography_rng.random(count) >= NO_LOCATION_SHARE
         location = concat(
             b"SRID=4326;POINT(",
             format_fixed_point(np.round(longitude * 1e5).astype(np.int64), 5),
@@ -444,7 +488,7 @@ class TenantGenerator:
             "cui": _romanian_cuis(rng, count),
             "county": words.county_names.pick(county),
             "locality": words.locality_names.pick(clients.locality),
-            "location": location,
+            "location": with_nulls(location, ~located),
             "segment": words.segment_names[clients.segment],
             "account_manager_id": with_nulls(manager, ~has_manager),
             "created_at": format_timestamps(created_at),

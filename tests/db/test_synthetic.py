@@ -18,6 +18,12 @@ AS_OF = dt.date(2025, 11, 20)
 END_OF_AS_OF = dt.datetime.combine(AS_OF + dt.timedelta(days=1), dt.time(), dt.UTC)
 TENANTS = 2
 CLIENTS = 200
+# (county, locality, latitude, longitude) of every town the generator places farms around.
+TOWNS = [
+    (county.name, town.name, town.latitude, town.longitude)
+    for county in vocab.COUNTIES
+    for town in county.localities
+]
 GENERATED_TABLES = (
     "tenants",
     "users",
@@ -171,6 +177,16 @@ def test_clients_look_like_romanian_farms(generated: Generated) -> None:
             "select cui, county, st_x(location::geometry), st_y(location::geometry), segment,"
             " account_manager_id is not null from gold_clients"
         ).fetchall()
+        # Farms live in villages around their locality's town (up to 25 km, a few hundred
+        # metres of scatter).
+        (town_km,) = conn.execute(
+            "select max(st_distance(c.location, st_point(t.lon, t.lat, 4326)::geography)) / 1000"
+            " from gold_clients c join (select * from unnest(%s::text[], %s::text[],"
+            "  %s::float8[], %s::float8[]) as u(county, locality, lat, lon)) t"
+            "  on t.county = c.county and t.locality = c.locality"
+            " where c.location is not null",
+            [list(column) for column in zip(*TOWNS, strict=True)],
+        ).fetchone()
         managers_ok = scalar(
             conn,
             "select bool_and(u.is_active and u.role = 'ACCOUNT_MANAGER'"
@@ -187,7 +203,11 @@ def test_clients_look_like_romanian_farms(generated: Generated) -> None:
         ).fetchall()
         phones = [row[0] for row in conn.execute("select phone from gold_contacts")]
     assert all(is_valid_cui(cui) for cui, *_ in clients)
-    assert all(20.2 < lon < 29.8 and 43.5 < lat < 48.4 for _, _, lon, lat, *_ in clients)
+    located = [(lon, lat) for _, _, lon, lat, *_ in clients if lon is not None]
+    assert all(20.2 < lon < 29.8 and 43.5 < lat < 48.4 for lon, lat in located)
+    assert 10 < town_km < 28
+    # Some clients have no location on record (issue 18), most have one.
+    assert 0.005 < 1 - len(located) / len(clients) < 0.08
     counties = {county for _, county, *_ in clients}
     assert {"Constanța", "Călărași", "Teleorman"} <= counties
     assert counties <= {county.name for county in vocab.COUNTIES}

@@ -21,13 +21,16 @@ select
             select
                 jsonb_agg(
                     jsonb_build_object(
-                        'referral_id', n.id,
+                        'contact_id', n.referred_prospect_id,
                         'contact_name', n.referred_contact_name,
                         'company_name', n.referred_company_name,
                         'distance_km', n.distance_from_referrer_km,
                         'same_cluster', n.same_cluster
                     )
-                    order by n.same_cluster desc, n.distance_from_referrer_km asc, n.id asc
+                    order by
+                        n.same_cluster desc,
+                        n.distance_from_referrer_km asc,
+                        n.referred_prospect_id asc
                 )
             from gold_referrals as n
             where
