@@ -20,6 +20,8 @@ from dagster_cerniq.ops.pipeline import run_pipeline
 from tests.conftest import generated
 
 AS_OF = dt.date(2026, 10, 15)
+APP_MODEL = "cerniq-app-test"
+APP_ANALYSED_BODY = "Am primit o oferta de la Rival Agro, ne gandim."
 
 
 def counts(url: str, tenant_id) -> dict[str, int]:
@@ -56,6 +58,29 @@ def analysed(admin_url):
                 """,
                 (tenant_x,),
             )
+            # A message the Cerniq app analysed itself (its row, its model), naming a competitor
+            # in a form the offline analyzer would not produce: the step must not analyse it
+            # again, and its mention must still reach gold_competitor_intel.
+            conn.execute(
+                """
+                with buyer as (select tenant_id, client_id from gold_orders
+                               where tenant_id = %(tenant)s and status = 'DELIVERED' limit 1),
+                message as (
+                    insert into gold_client_messages (tenant_id, client_id, direction, channel,
+                                                      body, sent_at)
+                    select tenant_id, client_id, 'INBOUND', 'EMAIL', %(body)s,
+                           timestamptz '2026-10-14 08:00+00'
+                    from buyer returning id, tenant_id, client_id, body, sent_at)
+                insert into gold_sentiment_analysis (
+                    tenant_id, source_type, source_id, client_id, original_text, sentiment_label,
+                    sentiment_score, confidence, topics, mentioned_competitors, model_name,
+                    source_created_at)
+                select tenant_id, 'MESSAGE', id, client_id, body, 'NEUTRAL', 0, 0.9,
+                       '["COMPETITOR_OFFER"]', '["Rival Agro App", ""]', %(model)s, sent_at
+                from message
+                """,
+                {"tenant": tenant_x, "body": APP_ANALYSED_BODY, "model": APP_MODEL},
+            )
         assert [r.success for r in run_pipeline(url, [tenant_x], AS_OF)] == [True]
         yield url, tenant_x
 
@@ -63,7 +88,8 @@ def analysed(admin_url):
 def test_every_inbound_message_is_analysed_once_offline(analysed) -> None:
     url, tenant_x = analysed
     first = counts(url, tenant_x)
-    assert first["analyses"] == first["inbound"] == first["offline"] > 0
+    assert first["analyses"] == first["inbound"] == first["offline"] + 1  # + the app's row
+    assert first["offline"] > 0
     assert first["intel"] > 0
     assert [r.success for r in run_pipeline(url, [tenant_x], AS_OF)] == [True]
     assert counts(url, tenant_x) == first, "a rerun analyses nothing again"
@@ -145,3 +171,57 @@ def test_a_failing_message_stays_pending_then_is_given_up(admin_url, monkeypatch
 
         third = run_once()
         assert third["messages_failed_this_run"].value == 0, "given up: no more attempts"
+
+
+def test_an_analysis_the_app_wrote_reaches_competitor_intel_once(analysed) -> None:
+    url, tenant_x = analysed
+    query = (
+        "select i.competitor_name, i.competitor_normalized, i.context_text, "
+        "i.mention_sentiment, i.sentiment_analysis_id = a.id "
+        "from gold_competitor_intel i join gold_sentiment_analysis a "
+        "on a.tenant_id = i.tenant_id and a.source_id = i.source_id "
+        "where a.tenant_id = %s and a.model_name = %s"
+    )
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(query, (tenant_x, APP_MODEL)).fetchall()
+    # the empty name is no competitor; the named one is recorded as the app spelled it
+    assert rows == [("Rival Agro App", "rival agro app", APP_ANALYSED_BODY, "NEUTRAL", True)]
+    assert [r.success for r in run_pipeline(url, [tenant_x], AS_OF)] == [True]
+    with psycopg.connect(url) as conn:
+        assert conn.execute(query, (tenant_x, APP_MODEL)).fetchall() == rows, "a rerun adds none"
+
+
+def test_analyses_link_to_the_signal_they_produced_and_carry_intents(analysed) -> None:
+    url, tenant_x = analysed
+    with psycopg.connect(url) as conn:
+        unlinked, wrongly_linked, linked = conn.execute(
+            """
+            select
+                count(*) filter (where a.generated_churn_signal_id is null and exists (
+                    select 1 from gold_churn_signals s where s.tenant_id = a.tenant_id
+                    and s.evidence_source_type = 'MESSAGE' and s.evidence_source_id = a.source_id
+                )),
+                count(*) filter (where a.generated_churn_signal_id is not null and not exists (
+                    select 1 from gold_churn_signals s where s.id = a.generated_churn_signal_id
+                    and s.evidence_source_id = a.source_id
+                )),
+                count(*) filter (where a.generated_churn_signal_id is not null)
+            from gold_sentiment_analysis a where a.tenant_id = %s
+            """,
+            (tenant_x,),
+        ).fetchone()
+        app_signal = conn.execute(
+            "select s.signal_type::text from gold_sentiment_analysis a "
+            "join gold_churn_signals s on s.id = a.generated_churn_signal_id "
+            "where a.tenant_id = %s and a.model_name = %s",
+            (tenant_x, APP_MODEL),
+        ).fetchone()
+        intents = conn.execute(
+            "select intents, primary_intent from gold_sentiment_analysis "
+            "where tenant_id = %s and model_name = %s "
+            "and original_text like 'Pretul e prea mare%%'",
+            (tenant_x, MODEL_NAME),
+        ).fetchone()
+    assert linked > 0 and unlinked == 0 and wrongly_linked == 0
+    assert app_signal == ("COMPETITOR_MENTION",)
+    assert "COMPLAINT" in intents[0] and intents[1] == intents[0][0]

@@ -50,7 +50,13 @@ from dagster_cerniq.defs.sentiment.claude import (
     parse_retry_after,
     text_to_send,
 )
-from dagster_cerniq.defs.sentiment.schema import ChurnIndicator, MessageAnalysis, Sentiment, Topic
+from dagster_cerniq.defs.sentiment.schema import (
+    ChurnIndicator,
+    Intent,
+    MessageAnalysis,
+    Sentiment,
+    Topic,
+)
 from dagster_cerniq.lib.resources import CerniqDatabase
 from dagster_cerniq.lib.run_dates import AS_OF_TAG
 from tests.conftest import GENERATED_AS_OF, generated
@@ -101,6 +107,7 @@ def default_analysis(text: str) -> dict[str, Any]:
         "emotions": {},
         "topics": ["OTHER"],
         "churn_indicators": [],
+        "intents": [],
         "mentioned_competitors": [],
         "mentioned_products": [],
     }
@@ -111,10 +118,12 @@ def default_analysis(text: str) -> dict[str, Any]:
             emotions={"frustrare": 0.7, "ingrijorare": 0.3},
             topics=["PRICE_HIGH"],
             churn_indicators=["PRICE_DISSATISFACTION"],
+            intents=["COMPLAINT"],
         )
     if "agronord" in low:
         result["mentioned_competitors"] = ["AgroNord"]
         result["churn_indicators"] = [*result["churn_indicators"], "SWITCHING_SUPPLIER"]
+        result["intents"] = ["SWITCHING_SUPPLIER", *result["intents"]]
     if "👍" in text or any(word in low for word in ("mulțumesc", "multumesc", "mulţumesc")):
         result.update(sentiment="POSITIVE", score=0.8, emotions={"bucurie": 0.8})
     return result
@@ -376,6 +385,8 @@ def test_good_answer_request_shape_and_outcome(fake: FakeServer) -> None:
     assert ChurnIndicator.SWITCHING_SUPPLIER in analysis.churn_indicators
     assert analysis.mentioned_competitors == ["AgroNord"]
     assert analysis.dominant_emotion == "frustrare"
+    assert analysis.intents == [Intent.SWITCHING_SUPPLIER, Intent.COMPLAINT]
+    assert analysis.primary_intent is Intent.SWITCHING_SUPPLIER
 
     [request] = fake.received  # max_retries=0: the SDK made no request of its own
     body = request.body
@@ -389,6 +400,8 @@ def test_good_answer_request_shape_and_outcome(fake: FakeServer) -> None:
     assert tool["name"] == TOOL_NAME
     assert tool["input_schema"] == MessageAnalysis.model_json_schema()
     assert set(tool["input_schema"]["$defs"]["Topic"]["enum"]) == {t.value for t in Topic}
+    assert set(tool["input_schema"]["$defs"]["Intent"]["enum"]) == {i.value for i in Intent}
+    assert "intents" in SYSTEM_PROMPT and "trec la alt furnizor" in SYSTEM_PROMPT
     [turn] = body["messages"]
     assert turn["role"] == "user"
     assert request.message_text == text
@@ -495,17 +508,18 @@ def test_malformed_json_body_is_retried(fake: FakeServer) -> None:
 def test_invalid_tool_input_is_retried_then_given_up(fake: FakeServer) -> None:
     bad_score = {**default_analysis(""), "score": 3}
     unknown_topic = {**default_analysis(""), "topics": ["WEATHER"]}
+    unknown_intent = {**default_analysis(""), "intents": ["GOSSIP"]}
     extra_field = {**default_analysis(""), "confidence": 0.9}
-    fake.script("score3", Reply(tool_input=bad_score))
+    fake.script("score3", Reply(tool_input=unknown_intent), Reply(tool_input=bad_score))
     fake.script("extra", Reply(tool_input=extra_field), Reply(text_only=True))
     fake.script("never", *[Reply(tool_input=unknown_topic)] * 10)
     outcomes = analyze(fake, [("a", "score3"), ("b", "extra"), ("c", "never valid")])
 
-    assert outcomes[0].ok and outcomes[0].attempts == 2
+    assert outcomes[0].ok and outcomes[0].attempts == 3  # unknown intent, bad score, good
     assert outcomes[1].ok and outcomes[1].attempts == 3  # extra field, then no tool call
     assert outcomes[2].analysis is None and outcomes[2].attempts == 4  # max_attempts
     assert "invalid output" in outcomes[2].error and "topics" in outcomes[2].error
-    assert len(fake.calls_for("score3")) == 2
+    assert len(fake.calls_for("score3")) == 3
     assert len(fake.calls_for("extra")) == 3
     assert len(fake.calls_for("never")) == 4
 

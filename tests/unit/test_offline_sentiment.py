@@ -21,8 +21,20 @@ from pathlib import Path
 
 import pytest
 
-from dagster_cerniq.defs.sentiment.offline import MODEL_NAME, MODEL_VERSION, analyze
-from dagster_cerniq.defs.sentiment.schema import ChurnIndicator, MessageAnalysis, Sentiment, Topic
+from dagster_cerniq.defs.sentiment.offline import (
+    DEFAULT_COMPETITORS,
+    MODEL_NAME,
+    MODEL_VERSION,
+    analyze,
+    fold,
+)
+from dagster_cerniq.defs.sentiment.schema import (
+    ChurnIndicator,
+    Intent,
+    MessageAnalysis,
+    Sentiment,
+    Topic,
+)
 from dagster_cerniq.synthetic import vocabulary as vocab
 
 LABELLED = Path(__file__).parent / "data" / "sentiment_labelled_ro.csv"
@@ -288,6 +300,104 @@ def test_questions_and_orders_carry_no_churn() -> None:
         result = run(text)
         assert result.churn_indicators == [], text
         assert result.sentiment is Sentiment.NEUTRAL, text
+
+
+# Issue 17's table: each message, read as a new user would, and what it says.
+ISSUE_17_TABLE = [
+    ("Sămânța livrată este de calitate inferioară.", Sentiment.NEGATIVE, Topic.QUALITY_ISSUE, None),
+    ("Semănătoarea nu mai merge.", Sentiment.NEGATIVE, Topic.QUALITY_ISSUE, None),
+    ("Erbicidul nu a mai funcționat.", Sentiment.NEGATIVE, Topic.QUALITY_ISSUE, None),
+    ("Mai bine comandăm din altă parte.", Sentiment.NEGATIVE, None, Intent.SWITCHING_SUPPLIER),
+    ("Nu-și merită banii îngrășământul ăsta.", Sentiment.NEGATIVE, Topic.PRICE_HIGH, None),
+    ("Livrarea a venit instantaneu, mulțumim!", Sentiment.POSITIVE, None, Intent.PRAISE),
+    ("Indiferent de preț, vrem aceeași calitate.", Sentiment.NEUTRAL, None, None),
+    ("Excelent, mulțumim. Avem o problemă cu factura.", Sentiment.NEUTRAL, Topic.PAYMENT_TERMS,
+     None),
+    ("Totul ok, doar o mică problemă la factură.", Sentiment.NEUTRAL, Topic.PAYMENT_TERMS, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "sentiment", "topic", "intent"), ISSUE_17_TABLE)
+def test_issue_17_table(
+    text: str, sentiment: Sentiment, topic: Topic | None, intent: Intent | None
+) -> None:
+    for variant in (text, fold(text)):  # with and without diacritics
+        result = run(variant, list(DEFAULT_COMPETITORS))
+        assert result.sentiment is sentiment, (variant, result)
+        if topic is not None:
+            assert topic in result.topics, (variant, result)
+        if intent is not None:
+            assert intent in result.intents, (variant, result)
+        if sentiment is Sentiment.NEGATIVE:
+            assert Intent.PRAISE not in result.intents
+        else:  # none of these threatens anything or complains about the staff
+            assert ChurnIndicator.ESCALATION_THREAT not in result.churn_indicators
+            assert Topic.CUSTOMER_SERVICE not in result.topics
+    if intent is Intent.SWITCHING_SUPPLIER:
+        assert ChurnIndicator.SWITCHING_SUPPLIER in run(text).churn_indicators
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        ("Trec la alt furnizor dacă nu se rezolvă până luni.", {Intent.SWITCHING_SUPPLIER}),
+        ("Aș dori să comand 10 tone de azotat.", {Intent.ORDER_REQUEST}),
+        ("Mai aveți pe stoc fungicid pentru rapiță?", {Intent.QUESTION}),
+        ("Agricover are uree la 2.700 lei tona. Puteți face ceva la preț?",
+         {Intent.PRICE_NEGOTIATION}),
+        ("Sacii au venit rupți, jumătate s-a împrăștiat.", {Intent.COMPLAINT}),
+        ("Mulțumim pentru livrarea rapidă!", {Intent.PRAISE}),
+        ("Vin mâine la depozit.", set()),
+    ],
+)  # fmt: skip
+def test_intents(text: str, intents: set[Intent]) -> None:
+    result = run(text, list(DEFAULT_COMPETITORS))
+    assert intents <= set(result.intents), result
+    if not intents:
+        assert result.intents == [] and result.primary_intent is None
+    else:
+        assert result.primary_intent in intents or result.primary_intent in result.intents
+
+
+def test_primary_intent_follows_the_priority() -> None:
+    result = run("Iar ați întârziat! Când ajunge marfa? Trecem la alt furnizor.")
+    assert {Intent.SWITCHING_SUPPLIER, Intent.COMPLAINT} <= set(result.intents)
+    assert result.primary_intent is Intent.SWITCHING_SUPPLIER
+
+
+def test_default_competitors_are_found_without_a_tenant_list() -> None:
+    result = run("Am luat sămânța de la Agrii anul ăsta, iar îngrășământul de la AZOMURES.",
+                 list(DEFAULT_COMPETITORS))  # fmt: skip
+    assert result.mentioned_competitors == ["Agrii", "Azomureș"]
+    assert Topic.COMPETITOR_OFFER in result.topics
+
+
+def test_switching_to_an_unnamed_supplier() -> None:
+    texts = ("trec la alt furnizor", "Ne căutăm alt partener.", "De la anul luăm din altă parte.")
+    for text in texts:
+        result = run(text)
+        assert ChurnIndicator.SWITCHING_SUPPLIER in result.churn_indicators, text
+        assert Intent.SWITCHING_SUPPLIER in result.intents, text
+        assert result.mentioned_competitors == []
+
+
+def test_sarcastic_laughter_and_quotes_turn_praise() -> None:
+    assert run("Bravo, iar ați întârziat. Chiar sunteți campioni :)))").sentiment is (
+        Sentiment.NEGATIVE
+    )
+    assert run('Ce sămânță "excelentă", mi-a răsărit jumătate.').sentiment is Sentiment.NEGATIVE
+    assert run("Multam fain pentru ajutor :)").sentiment is Sentiment.POSITIVE
+
+
+def test_colloquial_rau_means_very() -> None:
+    assert run("Rău de bun hibridul ăsta!").sentiment is Sentiment.POSITIVE
+    assert run("E scump rău.").sentiment is Sentiment.NEGATIVE
+    assert run("E scump rău.").score < run("E scump.").score
+
+
+def test_mild_praise() -> None:
+    for text in ("Foarte util sfatul.", "Un produs folositor.", "Aplicația e practică."):
+        assert run(text).sentiment is Sentiment.POSITIVE, text
 
 
 def test_emotions() -> None:

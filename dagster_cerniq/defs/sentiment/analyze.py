@@ -1,6 +1,10 @@
 """B12 `sentiment:analyze` as a Dagster asset: inbound messages of the run's tenants not yet
 analysed are analysed (Claude when ANTHROPIC_API_KEY is set, else the offline analyzer) and
-written to gold_sentiment_analysis; competitor mentions also go to gold_competitor_intel.
+written to gold_sentiment_analysis, with their intents; then every analysis of the run's tenants
+naming a competitor — this step's or one the Cerniq app wrote itself — has its mentions in
+gold_competitor_intel (set-based, added once). The analyzer looks for the tenant's own
+competitors (cerniq_tenant_competitors) and the default list of well-known Romanian suppliers
+(`offline.DEFAULT_COMPETITORS`).
 
 A message counts as analysed when gold_sentiment_analysis has a row for it (SPEC §2), so a
 rerun sends nothing. A message whose analysis fails is recorded in cerniq_sentiment_failures
@@ -46,6 +50,7 @@ from dagster_cerniq.lib.resources import CerniqDatabase
 from dagster_cerniq.lib.write_back import (
     Reads,
     RunScope,
+    execute,
     fetch,
     run_scope,
     statements,
@@ -61,14 +66,13 @@ OFFLINE_BATCH_SIZE = 1000  # the offline analyzer costs nothing to redo
 DEGRADED_KEY = "degraded"
 UNREACHABLE_KEY = "api_unreachable"
 LEFT_PENDING_KEY = "messages_left_pending"
-CONTEXT_CHARS = 500  # seed: context: text.substring(0, 500)
 
 READS = Reads()
 SQL = statements(__file__, READS)
 PENDING_MESSAGES = SQL("pending_messages")
 TENANT_COMPETITORS = SQL("tenant_competitors")
 INSERT_ANALYSIS = SQL("insert_analysis")
-INSERT_INTEL = SQL("insert_competitor_intel")
+RECORD_INTEL = SQL("record_competitor_intel")
 RECORD_FAILURE = SQL("record_failure")
 FORGET_FAILURE = SQL("forget_failure")
 GIVEN_UP_MESSAGES = SQL("given_up_messages")
@@ -103,8 +107,11 @@ def choose_analyzer() -> tuple[Analyzer, ClaudeAnalyzer | None]:
 
 
 def tenant_competitors(conn: psycopg.Connection, tenant_id: str) -> list[str]:
+    """The tenant's own competitors, then the default ones it does not list itself."""
     rows = conn.execute(TENANT_COMPETITORS.compose(), {"tenant_id": tenant_id}).fetchall()
-    return [name for (name,) in rows]
+    own = [name for (name,) in rows]
+    listed = {offline.fold(name) for name in own}
+    return own + [name for name in offline.DEFAULT_COMPETITORS if offline.fold(name) not in listed]
 
 
 def batch_size(default: int = DEFAULT_BATCH_SIZE) -> int:
@@ -183,6 +190,8 @@ def sentiment_analysis(
         if claude is not None:
             claude.close()
 
+    with write_back(context, database, scope=scope) as (conn, _):
+        totals["intel"] = execute(conn, RECORD_INTEL, scope)
     with database.transaction() as conn:
         given_up = fetch(conn, GIVEN_UP_MESSAGES, scope)
     if unreachable:
@@ -217,7 +226,7 @@ def _write_batch(
     give_up: int,
 ) -> dict[str, int]:
     """One batch's outcomes in one transaction (idempotent: a stored analysis is kept)."""
-    counted = {"analysed": 0, "failed": 0, "intel": 0, "left_pending": 0}
+    counted = {"analysed": 0, "failed": 0, "left_pending": 0}
     with write_back(context, database, scope=scope) as (conn, _):
         for outcome in outcomes:
             message_id, tenant_id, client_id, body, sent_at = messages[outcome.key]
@@ -232,8 +241,7 @@ def _write_batch(
                 conn.execute(RECORD_FAILURE.compose(), failure)
                 counted["failed"] += 1
                 continue
-            counted["intel"] += _store(conn, analyzer, outcome, body, base)
-            counted["analysed"] += 1
+            counted["analysed"] += _store(conn, analyzer, outcome, body, base)
     return counted
 
 
@@ -268,10 +276,9 @@ def sentiment_api_reachable(context: AssetCheckExecutionContext) -> AssetCheckRe
 def _store(
     conn: psycopg.Connection, analyzer: Analyzer, outcome: AnalysisOutcome, body: str, base: dict
 ) -> int:
-    """Write one analysis and its competitor mentions; return the mentions written."""
+    """Write one analysis; return 1, or 0 when a concurrent run stored it first."""
     analysis = outcome.analysis
-    competitors = analysis.mentioned_competitors
-    products = json.dumps(analysis.mentioned_products)
+    primary = analysis.primary_intent
     inserted = conn.execute(
         INSERT_ANALYSIS.compose(),
         {
@@ -283,9 +290,11 @@ def _store(
             "confidence": ANALYSIS_CONFIDENCE,
             "emotions": json.dumps(analysis.emotions),
             "dominant": analysis.dominant_emotion,
+            "intents": json.dumps([intent.value for intent in analysis.intents]),
+            "primary_intent": primary.value if primary is not None else None,
             "topics": json.dumps([topic.value for topic in analysis.topics]),
-            "products": products,
-            "competitors": json.dumps(competitors),
+            "products": json.dumps(analysis.mentioned_products),
+            "competitors": json.dumps(analysis.mentioned_competitors),
             "indicators": json.dumps([i.value for i in analysis.churn_indicators]),
             "strength": analysis.churn_signal_strength,
             "model_name": analyzer.model_name,
@@ -294,19 +303,6 @@ def _store(
         },
     ).fetchone()
     if inserted is None:
-        return 0  # a concurrent run stored it first
+        return 0
     conn.execute(FORGET_FAILURE.compose(), base)
-    for name in dict.fromkeys(competitors):
-        conn.execute(
-            INSERT_INTEL.compose(),
-            {
-                **base,
-                "name": name,
-                "analysis_id": inserted[0],
-                "context": body[:CONTEXT_CHARS],
-                "label": analysis.sentiment.value,
-                "products": products,
-                "price": "PRICE_HIGH" in {topic.value for topic in analysis.topics},
-            },
-        )
-    return len(dict.fromkeys(competitors))
+    return 1

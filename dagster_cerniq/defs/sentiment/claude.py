@@ -91,6 +91,11 @@ instrumentul inregistreaza_analiza, cu:
 - topics: array cu topicurile menționate (doar codurile permise de schema instrumentului)
 - churn_indicators: array cu indicatorii de churn detectați (doar codurile permise de schema \
 instrumentului)
+- intents: array cu intențiile clientului (doar codurile permise de schema instrumentului): \
+SWITCHING_SUPPLIER (vrea să treacă la alt furnizor, numit sau nu: „trec la alt furnizor”), \
+COMPLAINT (reclamă ceva), PRICE_NEGOTIATION (cere un preț mai bun sau o reducere), \
+ORDER_REQUEST (comandă sau cere o ofertă), QUESTION (întreabă ceva), PRAISE (laudă sau \
+mulțumește sincer); array gol dacă nu are niciuna
 - mentioned_competitors: array cu competitorii menționați
 - mentioned_products: array cu produsele menționate
 

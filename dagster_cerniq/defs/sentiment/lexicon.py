@@ -52,6 +52,18 @@ NEGATORS: frozenset[str] = frozenset(
         "nicidecum",
     }
 )
+# "niciodată" / "nicicând" with "așa" / "atât de" before the opinion: a superlative, not a
+# negation ("n-am avut niciodată recoltă așa bună").
+NEVER: frozenset[str] = frozenset({"niciodata", "nicicand"})
+SO: frozenset[str] = frozenset({"asa", "atat", "atata", "atare"})
+# "rău" as colloquial "very" multiplies the opinion beside it.
+COLLOQUIAL_BOOST = 1.4
+# Two or more question marks in a row: impatience, a little negative.
+IMPATIENCE = 0.3
+# Intents: a complaint needs negative rules worth at least this; praise a positive rule
+# worth at least PRAISE_FLOOR.
+COMPLAINT_FLOOR = 0.3
+PRAISE_FLOOR = 0.3
 # "deloc" strengthens a negation ("nu e deloc scump") and negates on its own ("deloc bun").
 DELOC = "deloc"
 # How many tokens before the head a negator or intensifier may stand.
@@ -102,6 +114,12 @@ INTENSIFIERS: dict[str, float] = {
     "aproape": 0.8,
     "destul": 0.85,
     "usor": 0.7,
+    "mica": 0.5,
+    "mic": 0.5,
+    "mici": 0.5,
+    "micuta": 0.4,
+    "minor": 0.5,
+    "minora": 0.5,
 }
 # "cel mai", "cea mai", ... before the head.
 SUPERLATIVE_ARTICLES: frozenset[str] = frozenset({"cel", "cea", "cei", "cele"})
@@ -209,12 +227,15 @@ PRODUCT_NOUN = (
     r"(?:porumb\w*|flo\w* soarelui|grau\w*|rapit\w*|orz\w*|soia|npk|azotat\w*|uree\w*"
     r"|fosfat\w*|foliar\w*|erbicid\w*|fungicid\w*|insecticid\w*|pesticid\w*"
     r"|amendament\w*|saman\w*|seminte\w*|hibrid\w*|soi\w*|ingrasam\w*|fertilizant\w*"
-    r"|produs\w*|marf\w*|lot\w*|sac\w*|ambalaj\w*|calitat\w*|tratament\w*|cultur\w*)"
+    r"|produs\w*|marf\w*|lot\w*|sac\w*|ambalaj\w*|calitat\w*|tratament\w*|cultur\w*"
+    r"|semanatoar\w*|tractor\w*|pomp\w*|pulverizator\w*|atomizor\w*|dozator\w*|distribuitor\w*"
+    r"|ulei\w*|motorin\w*|filtr\w*|granul\w*|bidon\w*|boab\w*)"
 )
 
 RIVAL = (
-    r"(?:(?:cei |cele |aia |astia )?(?:de )?la )?(?:__comp__|alt\w* furnizor\w*"
+    r"(?:(?:(?:cei |cele |aia |astia )?(?:de )?la )?(?:__comp__|alt\w* furnizor\w*"
     r"|ceilalti furnizori|alta firma|alte firme|concurent\w*|altii|alta parte|altcineva)"
+    r"|(?:din|in) alta parte|altundeva|pe altcineva|alt\w* partener\w*)"
 )
 YOU = r"(?:voi|dumneavoastra|domniile voastre)"
 
@@ -243,6 +264,11 @@ class Cue:
     # Topic-only rules whose topic stands under a negation ("nu sunt mulțumit de comunicare"
     # is still about customer service); an order request under a negation is none.
     keep_when_negated: bool = False
+    # "rău" next to an opinion word is colloquial "very" ("scump rău", "rău de bun"): it then
+    # strengthens that word instead of counting on its own.
+    colloquial_intensifier: bool = False
+    # Asks for a better price (intent PRICE_NEGOTIATION).
+    negotiation: bool = False
 
 
 def _cue(
@@ -331,6 +357,7 @@ CUES: tuple[Cue, ...] = (
     _cue(r"bravo|felicitari|jos palaria", 0.6, emotion=SATISFACTION, interjection=True),
     _cue(r"bun|buna|buni|bune|bunul|bunele|bunii|bunatate", 0.5, emotion=SATISFACTION),
     _cue(r"bine|binisor", 0.4, emotion=SATISFACTION),
+    _cue(r"mai bine(?= (?!ca\b|decat\b|organizat\w*)[a-z])", fixed=True),
     _cue(r"ok|okei|acceptabil\w*", 0.08),
     _cue(r"in regula|in ordine|fara probleme|fara nicio problema", 0.45, emotion=SATISFACTION),
     _cue(r"(?<!gandesc )(?<!gandim )(?<!vorbesc )(?P<h>serio\w*)(?! sa)",
@@ -339,7 +366,8 @@ CUES: tuple[Cue, ...] = (
          0.4, emotion=SATISFACTION),
     _cue(r"(?:va |il |o |v )?(?P<h>recomand)(?: \w+)?(?: oricui| tuturor| cu drag| cu incredere"
          r"| si altora| mai departe)?", 0.6, emotion=SATISFACTION),
-    _cue(r"rapid\w*|prompt\w*|repede|operativ\w*|eficient\w*|punctual\w*",
+    _cue(r"rapid\w*|prompt\w*|repede|operativ\w*|eficient\w*|punctual\w*|instantaneu"
+         r"|(?:venit|ajuns|sosit|livrat\w*) instant",
          0.4, emotion=SATISFACTION),
     _cue(r"(?:a |au )?(?:venit|ajuns|sosit|livrat\w*) (?:\w+ ){0,2}?la timp|la timp|la tanc",
          0.45, emotion=SATISFACTION),
@@ -348,9 +376,16 @@ CUES: tuple[Cue, ...] = (
     _cue(r"(?:fost|sunteti|este|e|a fost|ati fost) (?:\w+ )?de (?:mare |real |un real )?ajutor"
          r"|ne a ajutat|m a ajutat|ne ati ajutat|ajutat", 0.45, emotion=GRATITUDE),
     _cue(r"rezolvat\w*", 0.3, emotion=SATISFACTION),
-    _cue(r"de calitate|calitate (?:buna|superioara|excelenta|foarte buna)",
+    _cue(r"de calitate(?! (?:\w+ )?(?:inferioar\w*|slab\w*|proast\w*|indoielnic\w*|scazut\w*"
+         r"|mediocr\w*|sub))|calitate (?:buna|superioara|excelenta|foarte buna)",
          0.6, emotion=SATISFACTION),
-    _cue(r"peste asteptari|mai bine decat ne asteptam", 0.8, emotion=SATISFACTION),
+    _cue(r"peste (?:orice |toate )?asteptari\w*|peste ce (?:speram|ne asteptam|asteptam)"
+         r"|mai (?:bine|mult) decat (?:ne )?(?:asteptam|speram)", 0.8, emotion=SATISFACTION),
+    _cue(r"folositor\w*|folositoar\w*|util|utila|utile|utili|practic(?:a|e|i)|(?:e|este|foarte"
+         r"|destul de|super|mai) practic", 0.45, emotion=SATISFACTION),
+    _cue(r"(?:s a |isi a )?dovedit (?:\w+ )?(?:eficient\w*|bun\w*|util\w*)"
+         r"|(?:isi a )?facut (?:\w+ )?treaba|a mers (?:brici|struna|perfect|foarte bine)",
+         0.6, emotion=SATISFACTION),
     _cue(r"(?:placut|frumos) surprins\w*|surprins\w* placut", 0.7, emotion=SATISFACTION),
     _cue(r"placut\w*|placere|incantat\w*|fericit\w*|bucuros|bucuroasa|bucurosi",
          0.6, emotion=SATISFACTION),
@@ -361,7 +396,10 @@ CUES: tuple[Cue, ...] = (
     _cue(r"intact\w*|in stare perfecta", 0.4, emotion=SATISFACTION),
     _cue(r"(?:productie|recolta|randament)\w* (?:\w+ ){0,2}?(?:record|mare|foarte mare)",
          0.5, emotion=SATISFACTION),
-    _cue(r"merita (?:\w+ ){0,2}?(?:banii|pretul|efortul)|merita", 0.4, emotion=SATISFACTION),
+    _cue(r"merit\w* (?:\w+ ){0,2}?(?:banii|pretul|efortul|fiecare (?:leu|ban))|merita|meritat",
+         0.4, emotion=SATISFACTION),
+    _cue(r"nu (?:isi |si )?(?:mai )?(?:merita|justifica|valoreaza|face) (?:\w+ ){0,2}?"
+         r"(?:banii|pretul|costul)", -0.6, PRICE, emotion=DISAPPOINTMENT, fixed=True),
     _cue(r"raman\w* (?:\w+ )?(?:cu|la) <YOU>|ramanem clienti\w*|clienti fideli",
          0.6, emotion=SATISFACTION),
     _cue(r"exact ce (?:ne|imi|mi) (?:mai )?trebuia", 0.4, emotion=SATISFACTION, interjection=True),
@@ -387,7 +425,8 @@ CUES: tuple[Cue, ...] = (
          -0.9, emotion=ANGER),
     _cue(r"prost\w*|proast\w*|mizer\w*|nasol\w*|praf", -0.7, emotion=DISAPPOINTMENT),
     _cue(r"slab|slaba|slabe|slabi|slabut\w*|mediocr\w*", -0.6, emotion=DISAPPOINTMENT),
-    _cue(r"rau|rea|rele|rai", -0.6, emotion=DISAPPOINTMENT),
+    _cue(r"rau|rea|rele|rai", -0.6, emotion=DISAPPOINTMENT, colloquial_intensifier=True),
+    _cue(r"^tare(?= [,.!])|tare (?:de tot|ca)|(?<=^)tare", 0.6, emotion=SATISFACTION),
     _cue(r"teapa|tepuit\w*|tepar\w*|furat\w*|ne furati|hot|hoti|hotie|hotia|hotii|escroc\w*"
          r"|inselat\w*|inselatorie|jaf|jefui\w*|jecmani\w*|jupui\w*|speculant\w*|criminal\w*",
          -0.9, emotion=ANGER),
@@ -414,7 +453,8 @@ CUES: tuple[Cue, ...] = (
          -0.8, emotion=ANGER, fixed=True),
     _cue(r"pana cand (?:mai )?(?:asteptam|astept|trebuie|sa)\w*"
          r"|cat (?:mai )?(?:trebuie sa )?(?:asteptam|astept)", -0.5, emotion=FRUSTRATION),
-    _cue(r"nepasar\w*|nepasator\w*|indiferen\w*|neserio\w*|lipsa de seriozitate",
+    _cue(r"nepasar\w*|nepasator\w*|indiferenta|neserio\w*|lipsa de seriozitate"
+         r"|indiferent\w*(?! de| ce| cand| cum| unde| daca| cine| cat| care)",
          -0.7, SERVICE, emotion=ANGER),
     _cue(r"gresit\w*|greseal\w*|eroare|erori|incurcatur\w*|incurcat\w*", -0.4, emotion=FRUSTRATION),
     _cue(r"nu se (?:mai )?justific\w*|nu (?:mai )?are sens|nu (?:mai )?merita",
@@ -440,7 +480,7 @@ CUES: tuple[Cue, ...] = (
          -0.5, PRICE, emotion=FRUSTRATION),
     _cue(r"(?:a |au |ati |s a |s au )?(?P<h>crescut|urcat|majorat|marit"
          r"|dublat)\w* (?:\w+ )?pret\w*", -0.5, PRICE, emotion=FRUSTRATION),
-    _cue(r"(?:cu|la) pretur\w* (?:astea|acestea|aste|voastre de acum|de acum)",
+    _cue(r"(?:cu|la) pret\w* (?:astea|acestea|aste|asta|acesta|voastre de acum|de acum)",
          -0.4, PRICE, emotion=FRUSTRATION),
     _cue(r"(?:costa|cereti|ceri|vindeti) (?:\w+ )?(?:prea mult|o avere|enorm|cat nu face)",
          -0.6, PRICE, emotion=FRUSTRATION),
@@ -462,6 +502,16 @@ CUES: tuple[Cue, ...] = (
     _cue(r"(?:egala\w*|egalati|bate\w*|alinia\w*|potrivi\w*|ajusta\w*) (?:\w+ ){0,1}?(?:pret\w*"
          r"|oferta|oferte)", -0.1, PRICE),
     _cue(r"(?:reducere|discount|rabat|pret special|pret mai mic)", 0.0, overlay=True),
+    _cue(r"(?:puteti|poti|ati putea|se poate|faceti|faceti ne|dati ne|vreau|vrem|ne trebuie"
+         r"|astept|revizuiti|revizui|scadeti|scade|coborati|cobori|lasati|negocia\w*|egala\w*"
+         r"|alinia\w*|potrivi\w*|ajusta\w*) (?:\w+ ){0,4}?(?:pret\w*|reducere|discount|rabat"
+         r"|mai jos|mai putin)|(?:mai )?(?:puteti|poti) (?:\w+ )?(?:cobori|scadea|lasa)"
+         r"|(?:un |o )?(?:pret|oferta) mai (?:bun|buna|mic|mica)|ce (?:puteti face|oferiti)\b"
+         r"|cum ramane", -0.1, PRICE, negotiation=True),
+    _cue(r"__comp__ (?:\w+ ){0,8}?(?:\d+ (?:\w+ )?(?:lei|ron|euro|la suta)|pret\w*|ieftin\w*"
+         r"|reducere|discount|mai putin|mai jos|mai mult pe)"
+         r"|(?:\d+|pret\w*) (?:\w+ ){0,6}?(?:la|decat la) __comp__",
+         -0.3, PRICE, churn=SWITCH, emotion=FRUSTRATION, negotiation=True),
     # ---------------------------------------------------------------- quality
     _cue(r"germinati\w* (?:\w+ ){0,2}?(?P<h>slab\w*|proast\w*|mic\w*|redus\w*|scazut\w*"
          r"|foarte mic\w*|sub \w+|groaznic\w*|dezastruoas\w*)",
@@ -496,12 +546,21 @@ CUES: tuple[Cue, ...] = (
     _cue(r"(?:saman\w*|seminte\w*|lot\w*|produs\w*|marf\w*) (?:\w+ ){0,3}?(?P<h>veche|vechi"
          r"|din anii trecuti|de anul trecut|reambalat\w*)", -0.5, QUALITY, emotion=DISAPPOINTMENT),
     _cue(r"nu (?:a |au )?(?:avut|facut) (?:niciun |nici un |absolut niciun )?(?:efect|treaba"
-         r"|nimic)|fara (?:niciun )?efect|(?:nu|n) (?:a |au )?(?:functionat|mers|actionat|lucrat"
-         r"|omorat|oprit)|nu (?:merge|functioneaza|actioneaza)",
+         r"|nimic)|fara (?:niciun )?efect|(?:nu|n) (?:a |au )?(?:mai )?(?:functionat|mers|actionat"
+         r"|lucrat|omorat|oprit)|nu (?:merge|functioneaza|actioneaza)",
+         -0.7, QUALITY, emotion=DISAPPOINTMENT, fixed=True),
+    _cue(r"nu (?:mai |prea |isi |si |il |o |le )*(?:merge|mergea|functioneaza|functiona|porneste"
+         r"|pornea|tine|distribuie|germineaza|rasare|creste|actioneaza|lucreaza|prinde"
+         r"|are (?:niciun |nici un )?efect|face (?:nimic|fata|treaba)"
+         r"|(?:isi )?face (?:efectul|treaba)"
+         r"|a (?:iesit|rasarit|prins|mers|functionat|crescut) (?:\w+ )?nimic)"
+         r"|(?:n a|nu a|nu au) (?:mai )?(?:iesit|rasarit|crescut|prins) (?:\w+ )?nimic"
+         r"|nu face nimic|(?:s a|s au|a|au) (?:defectat|stricat|blocat|infundat)\w*",
          -0.7, QUALITY, emotion=DISAPPOINTMENT, fixed=True),
     _cue(r"buruieni\w* (?:\w+ ){0,3}?(?:au )?(?:ramas|crescut|neatinse|ca inainte|la fel)",
          -0.5, QUALITY, emotion=DISAPPOINTMENT),
-    _cue(r"(?:a |au )?(?P<h>ars)\w* (?:\w+ ){0,2}?(?:frunz\w*|cultur\w*|plant\w*|lan\w*|rasad\w*)"
+    _cue(r"(?:a |au )?(?P<h>ars)\w* (?:\w+ ){0,2}?(?:frunz\w*|cultur\w*|plant\w*|lan\w*|rasad\w*"
+         r"|<PROD>)"
          r"|fitotoxic\w*|arsuri", -0.7, QUALITY, emotion=WORRY),
     _cue(r"compromis\w*|calamitat\w*", -0.7, QUALITY, emotion=WORRY),
     _cue(r"ingalben\w*|ofil\w*|pipernic\w*|oprit\w* din crestere|(?:au |a )?(?:murit|pierit)"
@@ -532,6 +591,17 @@ CUES: tuple[Cue, ...] = (
          r"|(?:am stat|stam|stau|alerg\w*) (?:\w+ ){0,3}?dupa <GOODS>|(?:tot |iar )?(?:amanat\w*"
          r"|amanati|amana) (?:\w+ ){0,2}?(?:livrar\w*|transport\w*|comand\w*)",
          -0.6, DELIVERY, emotion=FRUSTRATION),
+    _cue(r"(?:a |au )?(?:venit|ajuns|sosit|livrat\w*|adus\w*) (?:\w+ ){0,2}?dupa (?:o|\d+|doua|trei"
+         r"|patru|cinci|cateva|mai multe) (?:zile|zi|saptamani|saptamana|luni|luna|ore)"
+         r"|(?:(?:am )?stat|stam|stau|asteptam|astept) (?:\w+ ){0,3}?dupa (?:voi|el|ea|ei|sofer\w*"
+         r"|camion\w*|masina)|nu (?:o |il |le |ne |mi )?(?:mai )?(?:trimiteti|livrati|aduceti"
+         r"|incarcati)|(?:inca|alta|alte) (?:o |\d+ |doua |trei )?(?:zi|zile|saptamana|saptamani"
+         r"|luna|luni) de (?:asteptat|asteptare)|(?:cand|unde) (?:\w+ ){0,3}?odata",
+         -0.6, DELIVERY, emotion=FRUSTRATION),
+    _cue(r"(?:cand|unde|la ce ora) (?:\w+ ){0,2}?(?:vine|ajunge|soseste|pleaca|e|este|livrati"
+         r"|aduceti) (?:\w+ ){0,2}?<GOODS>|<GOODS> (?:\w+ ){0,2}?a plecat|(?:ajunge|vine) (?:\w+ )?"
+         r"(?:masina|camionul|soferul|marfa)|numarul (?:\w+ )?sofer\w*",
+         0.0, DELIVERY, overlay=True, keep_when_negated=True),
     _cue(r"pierd\w* (?:\w+ )?(?:fereastra|sezonul|perioada optima|momentul|epoca)"
          r"|ratam (?:\w+ )?(?:fereastra|sezonul|semanatul)", -0.6, DELIVERY, emotion=WORRY),
     _cue(r"(?:inca|tot) (?:nu )?(?:a |au )?(?:venit|ajuns|sosit|plecat)\b(?! la timp)",
@@ -563,7 +633,8 @@ CUES: tuple[Cue, ...] = (
     # ---------------------------------------------------------------- payment terms
     _cue(r"plat\w* (?:\w+ ){0,3}?(?:esalonat\w*|in rate|amanat\w*|la \d+ (?:de )?zile|(?:dupa"
          r"|la) recolt\w*|in avans|avans|partial\w*|diferentiat\w*|amanare)|termen\w* de plata"
-         r"|scadent\w*|esalon\w*|factur\w*|avans\w*|restant\w*|penalit\w*|fila cec|bilet la ordin"
+         r"|scadent\w*|esalon\w*|factur\w*|avans|avansul\w*|avansuri\w*|restant\w*|penalit\w*"
+         r"|fila cec|bilet la ordin"
          r"|ordin de plata|credit\w*|(?:sa |putem |pot )?(?:platim|plati"
          r"|platesc) (?:\w+ ){0,3}?(?:mai tarziu|dupa|la recolta|in \w+ transe|jumatate|restul)"
          r"|(?:restul|diferenta) (?:\w+ ){0,2}?(?:dupa|la) recolt\w*|amana\w* plat\w*"
@@ -605,9 +676,10 @@ CUES: tuple[Cue, ...] = (
     _cue(r"(?:am |au |a |vom |o sa |sa |vrem sa |vreau sa )?(?P<h>trec|trecem|trecut|trece|mutat"
          r"|mutam|mut|plecat|plecam)\w* (?:\w+ )?(?:la|catre) (?:<RIVAL>|ei|aia|altii)",
          -0.5, churn=SWITCH, emotion=DISAPPOINTMENT),
-    _cue(r"(?P<h>schimb\w*) (?:\w+ )?furnizor\w*|(?:caut\w*|gasit|uitam dupa|uit dupa"
-         r"|interesam de) (?:\w+ )?(?:un )?alt\w* furnizor\w*|(?:luam|iau|comandam"
-         r"|cumparam) (?:\w+ ){0,2}?(?:in alta parte|de la altii|de la alt\w* furnizor\w*)",
+    _cue(r"(?P<h>schimb\w*) (?:\w+ )?(?:furnizor\w*|partener\w*)|(?:caut\w*|gasit|gasim"
+         r"|uitam dupa|uit dupa|interesam de) (?:\w+ ){0,2}?(?:un |o )?(?:alt\w* (?:furnizor\w*"
+         r"|partener\w*|firma)|pe altcineva|altcineva)|(?:luam|iau|comandam|comand|cumparam|cumpar"
+         r"|ma duc|ne ducem|mergem|merg|mergeam|aprovizionam) (?:\w+ ){0,2}?<RIVAL>",
          -0.5, churn=SWITCH, emotion=DISAPPOINTMENT),
     _cue(r"mai ieftin\w* (?:\w+ ){0,3}?<RIVAL>|<RIVAL> (?:\w+ ){0,10}?(?:mai ieftin\w*"
          r"|mai putin (?:pe|la|decat)|mai jos|sub (?:pretul|voi))"
@@ -617,8 +689,8 @@ CUES: tuple[Cue, ...] = (
     _cue(r"(?P<h>scump\w*) (?:\w+ ){0,1}?decat (?:\w+ )?<RIVAL>",
          -0.6, PRICE, churn=SWITCH, emotion=FRUSTRATION),
     _cue(r"(?P<h>ofert\w*) (?:\w+ ){0,4}?(?:de la |din partea )?<RIVAL>"
-         r"|__comp__ (?:\w+ ){0,8}?(?P<h2>ofert\w*|propus\w*|propune\w*|oferit\w*|ofera)",
-         -0.15, churn=SWITCH),
+         r"|(?:__comp__|concurent\w*) (?:\w+ ){0,8}?(?P<h2>ofert\w*|propus\w*|propune\w*|oferit\w*"
+         r"|ofera)", -0.15, OFFER, churn=SWITCH),
     _cue(r"(?:ma|ne) gandesc serios|(?:ma|ne) gandim (?:serios|bine|la asta|la oferta\w*)|(?:e"
          r"|este) (?:o )?varianta|luam in calcul|ne intereseaza|(?:ma|ne) tenteaza|cantarim",
          -0.4, churn=SWITCH, emotion=WORRY, needs_competitor=True),
@@ -645,11 +717,14 @@ CUES: tuple[Cue, ...] = (
          r"|se incheie) contract\w*|contract\w* (?:\w+ ){0,2}?(?:expira|se termina|se incheie)"
          r"|ne despartim|renunt\w* la (?:<YOU>|serviciile|colaborare|contract)",
          -0.7, churn=ENDING, emotion=DISAPPOINTMENT, fixed=True),
-    _cue(r"avocat\w*|instant\w*|judecat\w*|tribunal\w*|proces\w* (?:in|la)|anpc"
+    _cue(r"avocat\w*|(?:in|la) instant(?:a|e|ei|ta)|instanta de judecata|judecat\w*|tribunal\w*"
+         r"|proces\w* (?:in|la)|anpc"
          r"|protectia consumatorului|plangere (?:oficiala|penala|la)|politi(?:e|a|ei|ia)"
          r"|dau in judecata|garda (?:financiara|de mediu)|(?:vorbesc|ma adresez|merg"
          r"|sun) (?:\w+ ){0,2}?(?:conducer\w*|director\w*|sef\w*|patron\w*|manager\w*)"
-         r"|fac public\w*|pe facebook|recenzi\w*|in presa|somatie|ultimatum|daune",
+         r"|fac public\w*|pe facebook"
+         r"|(?:las|lasa|lasam|scriu|scriem|dau|dam|pun|punem) (?:\w+ ){0,2}?recenzi\w*"
+         r"|recenzi\w* (?:negativ\w*|proast\w*|rea|rele)|in presa|somatie|ultimatum|daune",
          -0.7, churn=ESCALATION, emotion=ANGER),
 )
 # fmt: on

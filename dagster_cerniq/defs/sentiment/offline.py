@@ -31,13 +31,39 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dagster_cerniq.defs.sentiment import lexicon as lex
-from dagster_cerniq.defs.sentiment.schema import ChurnIndicator, MessageAnalysis, Sentiment, Topic
+from dagster_cerniq.defs.sentiment.schema import (
+    ChurnIndicator,
+    Intent,
+    MessageAnalysis,
+    Sentiment,
+    Topic,
+)
 
 MODEL_NAME = "cerniq-offline-lexicon"
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
+
+# Well-known Romanian agricultural input suppliers and grain traders every tenant competes with;
+# the sentiment step adds each tenant's own list (cerniq_tenant_competitors) to these.
+DEFAULT_COMPETITORS: tuple[str, ...] = (
+    "Agricover",
+    "Agrii",
+    "Agroland",
+    "Alcedo",
+    "Ameropa",
+    "Azomureș",
+    "Bunge",
+    "Cargill",
+    "Comcereal",
+    "Interagro",
+    "Redoxim",
+)
 
 # |score| below this is NEUTRAL.
 NEUTRAL_BAND = 0.2
+# Praise and complaint both present (each at least MIXED_FLOOR) and neither more than
+# MIXED_RATIO times the other: the message is mixed, i.e. NEUTRAL (the schema has no MIXED).
+MIXED_FLOOR = 0.3
+MIXED_RATIO = 2.5
 # Weight of a thanks formula ("Mulțumesc." closing a request) against real gratitude.
 POLITE_THANKS = 0.1
 COMPETITOR_TOKEN = "__comp__"
@@ -47,6 +73,16 @@ _PUNCTUATION = frozenset({".", ",", "!", "?", ";", ":"})
 _TOKEN = re.compile(r"[a-z0-9]+|[.,!?;:]")
 _RAW_WORD = re.compile(r"[^\W\d_]{2,}")
 _REPEATED_LETTERS = re.compile(r"([a-z])\1{2,}")
+# "nu-și", "nu-i": the clitic is not the conjunction "și" (a clause break); "și-a făcut" neither.
+_CLITIC = re.compile(r"\b(nu|n)-(si|i)\b|\bsi-(?=a\b|au\b|o\b|l\b)")
+# Thousands and decimal separators inside numbers ("2.700 lei", "3,8 t/ha") are not punctuation.
+_NUMBER_SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")
+# Sarcasm in writing: praise in quotes ('ce sămânță "excelentă"') and laughing emoticons.
+_QUOTED = re.compile(r"[\"„“”«»]([^\"„“”«»]{1,40})[\"„“”«»]")
+_LAUGH = re.compile(r"[:;]-?\){2,}|[:;]-?[)D](?!\w)")
+_INTERROGATIVE = frozenset(
+    {"cand", "unde", "cat", "cate", "cati", "ce", "cine", "cum", "care", "de ce"}
+)
 _COMPLAINT_TOPICS = frozenset(
     {Topic.PRICE_HIGH, Topic.QUALITY_ISSUE, Topic.DELIVERY_DELAY, Topic.CUSTOMER_SERVICE}
 )
@@ -81,6 +117,8 @@ def fold(text: str) -> str:
 
 def _tokens(text: str) -> list[str]:
     folded = fold(text).replace("\n", " . ")
+    folded = _CLITIC.sub(lambda m: f"{m.group(1)} i{m.group(2)}" if m.group(1) else "isi ", folded)
+    folded = _NUMBER_SEPARATOR.sub("", folded)
     tokens = []
     for token in _TOKEN.findall(folded):
         token = _REPEATED_LETTERS.sub(r"\1", token)
@@ -142,6 +180,7 @@ class _Hit:
     valence: float = 0.0
     negated: bool = False
     sentence: int = 0
+    boost: float = 1.0  # a colloquial intensifier beside it ("rău de bun")
 
 
 @dataclass
@@ -195,9 +234,11 @@ def _resolve(hits: list[_Hit]) -> list[_Hit]:
     "nu mai comandăm" is not an order)."""
     taken: set[int] = set()
     kept: list[_Hit] = []
+    # Of two equally long overlapping rules the later wins: a Romanian modifier follows what
+    # it qualifies ("de calitate inferioară" is "calitate inferioară").
     for hit in sorted(
         (hit for hit in hits if not hit.cue.overlay),
-        key=lambda hit: (-(hit.end - hit.start), hit.start),
+        key=lambda hit: (-(hit.end - hit.start), -hit.start),
     ):
         span = set(range(hit.start, hit.end))
         if span & taken:
@@ -235,6 +276,9 @@ def _negation_and_scale(
         if i in owned:
             continue
         if token in lex.NEGATORS:
+            # "n-am avut niciodată așa recoltă bună": never ... so good is a superlative
+            if token in lex.NEVER and lex.SO & set(tokens[i + 1 : hit.head]):
+                continue
             negated = True
             if i + 1 < len(tokens) and tokens[i + 1] == "prea":
                 flip = lex.SOFT_NEGATION_FLIP
@@ -336,36 +380,125 @@ def analyze(text: str, competitors: Sequence[str]) -> MessageAnalysis:
         hits = [hit for hit in hits if not hit.cue.needs_competitor]
     opinion_starts = {hit.start for hit in hits if hit.cue.valence != 0.0}
     hits = [hit for hit in hits if not (hit.cue.intensifier_word and hit.end in opinion_starts)]
-    repeated = _score_hits(doc, hits)
+    hits = _colloquial_intensifiers(doc, hits)
+    repeated = _score_hits(doc, hits, _sarcasm_cues(text, doc))
 
     exclamations, shouting, emoji = _emphasis(text)
-    total = sum(hit.valence for hit in hits) + emoji
+    if emoji > 0 and any(hit.valence < 0 for hit in hits):
+        emoji = 0.0  # a smiley beside a complaint is a sneer, not a smile
+    impatience = lex.IMPATIENCE if "? ?" in doc.text or "?" * 2 in text else 0.0
+    total = sum(hit.valence for hit in hits) + emoji - impatience
     if total < 0:
         total *= 1 + 0.1 * exclamations + (0.25 if shouting else 0.0)
     elif total > 0:
         total *= 1 + 0.05 * exclamations
     score = max(-1.0, min(1.0, round(total / math.sqrt(total * total + 1.0), 4)))
-    if score >= NEUTRAL_BAND:
-        sentiment = Sentiment.POSITIVE
-    elif score <= -NEUTRAL_BAND:
-        sentiment = Sentiment.NEGATIVE
-    else:
+    praise = sum(hit.valence for hit in hits if hit.valence > 0)
+    complaint = -sum(hit.valence for hit in hits if hit.valence < 0)
+    mixed = min(praise, complaint) >= MIXED_FLOOR and max(praise, complaint) < MIXED_RATIO * min(
+        praise, complaint
+    )
+    if mixed or -NEUTRAL_BAND < score < NEUTRAL_BAND:
         sentiment = Sentiment.NEUTRAL
+    elif score > 0:
+        sentiment = Sentiment.POSITIVE
+    else:
+        sentiment = Sentiment.NEGATIVE
 
     topics = _topics(doc, hits, mentioned, sentiment)
+    churn = _churn(hits, topics, sentiment)
     return MessageAnalysis(
         sentiment=sentiment,
         score=score,
         emotions=_emotions(hits, repeated, exclamations, shouting, total),
         topics=topics,
-        churn_indicators=_churn(hits, topics, sentiment),
+        churn_indicators=churn,
+        intents=_intents(doc, hits, topics, churn, sentiment),
         mentioned_competitors=mentioned,
         mentioned_products=_products(doc),
     )
 
 
-def _score_hits(doc: _Doc, hits: list[_Hit]) -> bool:
-    """Set every hit's valence and negation; return whether the message repeats a complaint."""
+def _colloquial_intensifiers(doc: _Doc, hits: list[_Hit]) -> list[_Hit]:
+    """ "scump rău", "rău de bun", "bun rău": "rău" beside an opinion word means "very"; it is
+    dropped and the opinion word strengthened."""
+    ends = {hit.end: hit for hit in hits if hit.cue.valence != 0.0}
+    starts = {hit.start: hit for hit in hits if hit.cue.valence != 0.0}
+    kept = []
+    for hit in hits:
+        if hit.cue.colloquial_intensifier:
+            before = ends.get(hit.start)
+            after = starts.get(hit.end + 1) if doc.tokens[hit.end : hit.end + 1] == ["de"] else None
+            target = before or after
+            if target is not None and not target.cue.colloquial_intensifier:
+                target.boost = lex.COLLOQUIAL_BOOST
+                continue
+        kept.append(hit)
+    return kept
+
+
+def _sarcasm_cues(text: str, doc: _Doc) -> tuple[bool, set[str]]:
+    """(laughing emoticon, folded words written in quotes)."""
+    quoted = {word for match in _QUOTED.finditer(text) for word in _tokens(match.group(1))}
+    return bool(_LAUGH.search(text)), quoted
+
+
+def _intents(
+    doc: _Doc,
+    hits: list[_Hit],
+    topics: list[Topic],
+    churn: list[ChurnIndicator],
+    sentiment: Sentiment,
+) -> list[Intent]:
+    found: set[Intent] = set()
+    if ChurnIndicator.SWITCHING_SUPPLIER in churn or ChurnIndicator.CONTRACT_ENDING in churn:
+        found.add(Intent.SWITCHING_SUPPLIER)
+    if any(hit.cue.negotiation and not hit.negated for hit in hits):
+        found.add(Intent.PRICE_NEGOTIATION)
+    switching_or_price = (ChurnIndicator.SWITCHING_SUPPLIER,)
+    grievance = sum(
+        hit.valence for hit in hits
+        if hit.valence < 0 and not hit.cue.negotiation and hit.cue.churn != switching_or_price
+    )  # fmt: skip
+    if grievance <= -lex.COMPLAINT_FLOOR and (
+        sentiment is not Sentiment.POSITIVE or grievance <= -2 * lex.COMPLAINT_FLOOR
+    ):
+        found.add(Intent.COMPLAINT)
+    if Topic.ORDER_REQUEST in topics:
+        found.add(Intent.ORDER_REQUEST)
+    if any(hit.valence >= lex.PRAISE_FLOOR for hit in hits) and sentiment is not Sentiment.NEGATIVE:
+        found.add(Intent.PRAISE)
+    if _asks(doc) and not (Intent.COMPLAINT in found and not _asks_for_information(doc)):
+        found.add(Intent.QUESTION)
+    return [intent for intent in Intent if intent in found]
+
+
+def _question_sentences(doc: _Doc) -> list[list[str]]:
+    sentences: list[list[str]] = [[]]
+    for token in doc.tokens:
+        sentences[-1].append(token)
+        if token in _SENTENCE_END:
+            sentences.append([])
+    return [words for words in sentences if words and words[-1] == "?"]
+
+
+def _asks(doc: _Doc) -> bool:
+    return bool(_question_sentences(doc)) or (
+        bool(doc.tokens) and doc.tokens[0] in _INTERROGATIVE and "?" not in doc.tokens
+    )
+
+
+def _asks_for_information(doc: _Doc) -> bool:
+    """A question that wants an answer (when, where, how much), not a rhetorical one."""
+    return any(
+        words[0] in {"cand", "unde", "cat", "cate", "cati", "cine", "cum", "care"}
+        for words in _question_sentences(doc)
+    )
+
+
+def _score_hits(doc: _Doc, hits: list[_Hit], sarcasm: tuple[bool, set[str]]) -> bool:
+    """Set every hit's valence and negation; return whether the message repeats a complaint.
+    `sarcasm`: (laughing emoticon, words in quotes) of the message."""
     owned = {i for hit in hits if hit.cue.fixed for i in range(hit.start, hit.end)}
     for match in _REPETITION.finditer(doc.text):
         start, end = doc.span(match)
@@ -382,13 +515,18 @@ def _score_hits(doc: _Doc, hits: list[_Hit]) -> bool:
         others = owned - set(range(hit.start, hit.end))
         negated, flip, scale = _negation_and_scale(doc, hit, others, raised)
         hit.negated = negated and not cue.fixed
-        valence = cue.valence * scale
+        valence = cue.valence * scale * hit.boost
         if hit.negated:
             valence = -valence * flip
         hit.valence = valence * contrast[hit.head]
 
     # Readings of the whole message.
     tokens = doc.tokens
+    laughing, quoted = sarcasm
+    for hit in hits:
+        # Praise in quotes is ironic: 'ce preț "bun"'.
+        if hit.valence > 0 and quoted & set(tokens[hit.start : hit.end]):
+            hit.valence = -hit.valence
     competitor_at = [i for i, token in enumerate(tokens) if token == COMPETITOR_TOKEN]
     sarcastic = {doc.sentence_of[doc.span(match)[0]] for match in _SARCASM.finditer(doc.text)}
     complaint = sum(hit.valence for hit in hits if hit.valence < 0 and not hit.cue.interjection)
@@ -410,7 +548,15 @@ def _score_hits(doc: _Doc, hits: list[_Hit]) -> bool:
         # Irony: "Bravo, ..." opening a sentence, or "..., ce să zic", in a complaint.
         if hit.valence > 0 and complaint <= -0.5:
             opening = hit.start == 0 or tokens[hit.start - 1] in _SENTENCE_END
-            if (cue.interjection and opening) or hit.sentence in sarcastic:
+            sincere = any(
+                other.cue.thanks and other.sentence == hit.sentence and other.valence > 0
+                for other in hits
+            )
+            if (
+                (cue.interjection and opening and not sincere)
+                or hit.sentence in sarcastic
+                or (laughing and not cue.thanks)
+            ):
                 hit.valence = -hit.valence
         # Thanks: gratitude when it says what for, when it is all the message says (not after
         # a question or a "vă rog"), or when it comes with praise; otherwise a polite formula
@@ -468,6 +614,16 @@ def _topics(doc: _Doc, hits: list[_Hit], mentioned: list[str], sentiment: Sentim
         words = [t for t, s in zip(doc.tokens, doc.sentence_of, strict=True) if s == sentence]
         if COMPETITOR_TOKEN not in words and _PRODUCT_NOUN.search(" ".join(words)):
             found.add(Topic.QUALITY_ISSUE)
+    # Advice is a topic when asked for, not when a pest or a dose is mentioned in passing; the
+    # staff are a topic when the message says something about them.
+    if not (_asks(doc) or "va rog" in doc.text or "recomandati" in doc.tokens):
+        found.discard(Topic.TECHNICAL_ADVICE)
+    if Topic.CUSTOMER_SERVICE in found and not any(
+        sentence_valence.get(sentence, 0.0) != 0.0
+        for sentence, topics in sentence_topics.items()
+        if Topic.CUSTOMER_SERVICE in topics
+    ):
+        found.discard(Topic.CUSTOMER_SERVICE)
     if thanks_formula and not found and sentiment is not Sentiment.NEGATIVE:
         found.add(Topic.GRATITUDE)
     if not found:

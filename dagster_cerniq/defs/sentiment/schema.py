@@ -41,6 +41,19 @@ class ChurnIndicator(StrEnum):
     ESCALATION_THREAT = "ESCALATION_THREAT"
 
 
+class Intent(StrEnum):
+    """What the client wants (seed: gold_sentiment_analysis.intents / primary_intent). The
+    order is the priority of `primary_intent`: a message that complains and asks a question is
+    first a complaint."""
+
+    SWITCHING_SUPPLIER = "SWITCHING_SUPPLIER"
+    COMPLAINT = "COMPLAINT"
+    PRICE_NEGOTIATION = "PRICE_NEGOTIATION"
+    ORDER_REQUEST = "ORDER_REQUEST"
+    QUESTION = "QUESTION"
+    PRAISE = "PRAISE"
+
+
 class MessageAnalysis(BaseModel):
     """What an analyzer returns for one message (validated before anything is stored)."""
 
@@ -53,6 +66,9 @@ class MessageAnalysis(BaseModel):
     )
     topics: list[Topic] = Field(default_factory=list)
     churn_indicators: list[ChurnIndicator] = Field(default_factory=list)
+    intents: list[Intent] = Field(
+        default_factory=list, description="what the client wants; empty when nothing"
+    )
     mentioned_competitors: list[str] = Field(default_factory=list)
     mentioned_products: list[str] = Field(default_factory=list)
 
@@ -70,6 +86,11 @@ class MessageAnalysis(BaseModel):
         if not self.emotions:
             return None
         return sorted(self.emotions.items(), key=lambda item: (-item[1], item[0]))[0][0]
+
+    @property
+    def primary_intent(self) -> Intent | None:
+        """The intent first in `Intent`'s order of priority."""
+        return min(self.intents, key=list(Intent).index, default=None)
 
     @property
     def churn_signal_strength(self) -> float:
