@@ -33,7 +33,7 @@ import psycopg
 from dagster import DagsterRunStatus, RunsFilter
 
 from benchmarks.__main__ import RESULTS_DIR, benchmark_server
-from benchmarks.dataset import build_dataset, clone, existing_dataset
+from benchmarks.dataset import build_dataset, clone, drop_databases, existing_dataset
 from benchmarks.run import DEFAULT_SEED, Options, _subprocess_env
 from dagster_cerniq.defs.automation.jobs import nurturing_job
 from dagster_cerniq.defs.automation.partitions import tenant_partitions, tenants_of_run
@@ -332,6 +332,8 @@ def main() -> None:
                 generated_as_of,
                 Options().analysed_from(as_of),
             )
+        # A fresh copy, and a fresh Dagster storage: an earlier run's sensor cursor would stay.
+        drop_databases(admin_url, ["benchmark_event_load"])
         url = clone(admin_url, source, "benchmark_event_load")
         log(f"{dataset.clients} clients; a full run as of {as_of}")
         started = time.perf_counter()
