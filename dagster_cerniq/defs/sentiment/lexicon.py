@@ -80,9 +80,11 @@ NEGATION_RAISING_PATTERN = (
 )
 
 # Tokens that end the reach of a negation or of an intensifier (clause boundaries).
+# Unpunctuated clauses end at a conjunction or a relative word ("nu a venit care era promis").
 CLAUSE_BREAKS: frozenset[str] = frozenset(
-    {".", ",", "!", "?", ";", ":", "dar", "insa", "ci", "si", "sau", "iar", "desi", "totusi"}
-)
+    {".", ",", "!", "?", ";", ":", "(", ")", "dar", "insa", "ci", "si", "sau", "iar", "desi",
+     "totusi", "care", "daca", "deoarece", "fiindca", "pentru ca", "incat", "deci"}
+)  # fmt: skip
 
 # Intensifiers (multiply the head's valence). Two-word ones are matched as bigrams.
 INTENSIFIERS: dict[str, float] = {
@@ -357,6 +359,12 @@ CUES: tuple[Cue, ...] = (
     _cue(r"bravo|felicitari|jos palaria", 0.6, emotion=SATISFACTION, interjection=True),
     _cue(r"bun|buna|buni|bune|bunul|bunele|bunii|bunatate", 0.5, emotion=SATISFACTION),
     _cue(r"bine|binisor", 0.4, emotion=SATISFACTION),
+    # "pe bune?" is "really?", not praise
+    _cue(r"pe bune", fixed=True),
+    # "înainte erați serioși": praise of the past is a complaint about now
+    _cue(r"inainte (?:\w+ )?(?:erati|era|erau|ati fost|a fost|mergea|lucrati) (?:\w+ )?(?:mai )?"
+         r"(?:serios\w*|bun\w*|punctual\w*|corect\w*|altfel|ok|prompt\w*|rapid\w*)",
+         -0.6, emotion=DISAPPOINTMENT, fixed=True),
     _cue(r"mai bine(?= (?!ca\b|decat\b|organizat\w*)[a-z])", fixed=True),
     _cue(r"ok|okei|acceptabil\w*", 0.08),
     _cue(r"in regula|in ordine|fara probleme|fara nicio problema", 0.45, emotion=SATISFACTION),
@@ -412,7 +420,10 @@ CUES: tuple[Cue, ...] = (
     _cue(r"(?:m am|ne am) saturat|saturat\w*|satul", -0.8, emotion=FRUSTRATION),
     _cue(r"nu (?:mai )?(?:suport|suportam|rezist|rezistam|tolera\w*)",
          -0.9, emotion=FRUSTRATION, fixed=True),
-    _cue(r"nu (?:mai )?(?:putem|pot|se poate) (?:\w+ )?(?:continua|lucra|merge) (?:\w+ )?asa",
+    _cue(r"nu (?:mai )?(?:putem|pot|se poate) (?:\w+ )?(?:continua|lucra|merge) (?:\w+ )?asa"
+         r"|nu se (?:mai )?poate(?: (?:lucra|colabora|continua) (?:\w+ )?(?:cu voi"
+         r"|asa))?(?= [,.!?]|$)"
+         r"|nu se mai poate lucra",
          -0.8, emotion=FRUSTRATION, fixed=True),
     _cue(r"problem\w*", -0.5, emotion=WORRY),
     _cue(r"reclamati\w*|reclam(?:am|ati|at|ata|ez)", -0.6, emotion=DISAPPOINTMENT),
@@ -466,7 +477,21 @@ CUES: tuple[Cue, ...] = (
     _cue(r"pierd\w*", -0.5, emotion=WORRY),
     _cue(r"ingrijor\w*|(?:ma|ne) tem\w*|teama|frica|speriat\w*", -0.5, emotion=WORRY),
     _cue(r"urgent\w*", -0.15, emotion=WORRY),
-    _cue(r"seceta|grindin\w*|inghet\w*|ne a dat peste cap|dat peste cap", -0.3, emotion=WORRY),
+    _cue(r"(?:bani\w* )?aruncat\w* (?:\w+ )?(?:banii|pe geam|degeaba)|bani\w* aruncati|bani pe vant"
+         r"|pagub\w*|prejudici\w*|tras\w* pe sfoara|(?:ne|m|ma) (?:ati )?pacalit\w*|culmea"
+         r"|nemaiauzit\w*|(?:mai|e|este) rau ca|tot nimic|si (?:tot )?nimic|nici (?:o|un) (?:veste"
+         r"|raspuns|semn)|de mantuiala|in bataie de joc|ca vai de\w*",
+         -0.6, emotion=FRUSTRATION),
+    _cue(r"(?:mi|ne|v|ni|le) (?:a |ati |au )?promis\w*|(?:mi|ne) s a (?:promis|spus|zis) ca"
+         r"|(?:a|ati|au) promis\w*", -0.35, emotion=FRUSTRATION),
+    _cue(r"trebuia (?:sa )?(?:\w+ )?(?:vina|vine|ajunga|fie|soseasca|plece|livrati|livreze|aduceti"
+         r"|aduca|sunati|sune|anuntati|trimiteti|trimita)", -0.5, DELIVERY, emotion=FRUSTRATION),
+    _cue(r"(?:mai|e|este|a fost|au fost) (?:mult |cu mult )?(?:mai )?(?:slab\w*|prost\w*|proast\w*"
+         r"|mic\w*) (?:ca|decat) (?:\w+ ){0,2}?(?:anul trecut|inainte|cel vechi|cea veche"
+         r"|data trecuta|ce am|ce ati|la altii)|nu (?:mai )?(?:e|este|sunt) (?:ce|cum) (?:era|erau"
+         r"|a fost|ati promis|am comandat|scrie)|nu (?:mai )?seamana cu",
+         -0.6, QUALITY, emotion=DISAPPOINTMENT, fixed=True),
+    _cue(r"seceta|grindin\w*|inghet\w*|ne a dat peste cap|dat peste cap", -0.15, emotion=WORRY),
     _cue(r"nici (?:azi|astazi|acum|pana acum|pana azi|maine|macar)",
          -0.3, emotion=FRUSTRATION, fixed=True),
     # ---------------------------------------------------------------- price
@@ -504,7 +529,8 @@ CUES: tuple[Cue, ...] = (
     _cue(r"(?:reducere|discount|rabat|pret special|pret mai mic)", 0.0, overlay=True),
     _cue(r"(?:puteti|poti|ati putea|se poate|faceti|faceti ne|dati ne|vreau|vrem|ne trebuie"
          r"|astept|revizuiti|revizui|scadeti|scade|coborati|cobori|lasati|negocia\w*|egala\w*"
-         r"|alinia\w*|potrivi\w*|ajusta\w*) (?:\w+ ){0,4}?(?:pret\w*|reducere|discount|rabat"
+         r"|alinia\w*|potrivi\w*|ajusta\w*) (?:\w+ ){0,4}?(?:pret\w*(?: mai \w+)?|reducere"
+         r"|discount|rabat"
          r"|mai jos|mai putin)|(?:mai )?(?:puteti|poti) (?:\w+ )?(?:cobori|scadea|lasa)"
          r"|(?:un |o )?(?:pret|oferta) mai (?:bun|buna|mic|mica)|ce (?:puteti face|oferiti)\b"
          r"|cum ramane", -0.1, PRICE, negotiation=True),
@@ -519,6 +545,15 @@ CUES: tuple[Cue, ...] = (
     _cue(r"(?:rasar\w*|rasarit\w*|germinat\w*|iesit\w*|crescut) (?:\w+ ){0,2}?(?P<h>neuniform\w*"
          r"|slab\w*|rar|rara|prost|pe jumatate|cu goluri)", -0.6, QUALITY, emotion=DISAPPOINTMENT),
     _cue(r"neuniform\w*", -0.5, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"sub greutate|(?:greutate|cantitate)\w* (?:\w+ )?(?:mai mica|lipsa)|lips\w* (?:\d+"
+         r"|doi|trei"
+         r"|cativa|niste|un|o) (?:\w+ )?(?:saci|sac|bidoane|bidon|paleti|kg|litri|tone)"
+         r"|(?:crapat|sistav|spart|stricat)\w*|impuritat\w*|amestecat\w* cu|alt miros"
+         r"|miros\w* (?:urat"
+         r"|ciudat|de)|(?:alta|alte) culoare|a facut priza|facut\w* priza|s a depus|spumat"
+         r"|s a incins"
+         r"|infundat\w*|pe loc|(?:\d+|doar|numai) (?:\w+ )?in loc de (?:\d+)",
+         -0.5, QUALITY, emotion=DISAPPOINTMENT),
     _cue(r"goluri", -0.6, QUALITY, emotion=WORRY),
     _cue(r"nu (?:a |au )?(?:rasarit|germinat|prins|rasare|rasar)",
          -0.7, QUALITY, emotion=DISAPPOINTMENT, fixed=True),
@@ -695,7 +730,9 @@ CUES: tuple[Cue, ...] = (
          r"|este) (?:o )?varianta|luam in calcul|ne intereseaza|(?:ma|ne) tenteaza|cantarim",
          -0.4, churn=SWITCH, emotion=WORRY, needs_competitor=True),
     _cue(r"(?P<h>luam|iau|cumparam|comandam|aducem|luat|comandat|cumparat|semnat|lucram|colaboram"
-         r"|mergem|trecem|am trecut)\w* (?:\w+ ){0,6}?(?:de la|cu|la) <RIVAL>",
+         r"|mergem|trecem|am trecut|facut contract\w*"
+         r"|facut un contract)\w* (?:\w+ ){0,6}?(?:de la|cu|la)"
+         r" <RIVAL>",
          -0.5, churn=SWITCH, emotion=DISAPPOINTMENT),
     _cue(r"de ce (?:as|am|sa|ati vrea sa) (?:mai )?(?:comanda|comand|lua|iau|cumpara|lucra|ramane"
          r"|colabora)\w*", -0.5, churn=SWITCH, emotion=FRUSTRATION, fixed=True),

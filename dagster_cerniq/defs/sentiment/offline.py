@@ -62,15 +62,16 @@ DEFAULT_COMPETITORS: tuple[str, ...] = (
 NEUTRAL_BAND = 0.2
 # Praise and complaint both present (each at least MIXED_FLOOR) and neither more than
 # MIXED_RATIO times the other: the message is mixed, i.e. NEUTRAL (the schema has no MIXED).
-MIXED_FLOOR = 0.3
+MIXED_FLOOR = 0.45
 MIXED_RATIO = 2.5
 # Weight of a thanks formula ("Mulțumesc." closing a request) against real gratitude.
 POLITE_THANKS = 0.1
 COMPETITOR_TOKEN = "__comp__"
 
 _SENTENCE_END = frozenset({".", "!", "?", ";"})
-_PUNCTUATION = frozenset({".", ",", "!", "?", ";", ":"})
-_TOKEN = re.compile(r"[a-z0-9]+|[.,!?;:]")
+# Parentheses are kept: a negation does not reach into or out of "(...)".
+_PUNCTUATION = frozenset({".", ",", "!", "?", ";", ":", "(", ")"})
+_TOKEN = re.compile(r"[a-z0-9]+|[.,!?;:()]")
 _RAW_WORD = re.compile(r"[^\W\d_]{2,}")
 _REPEATED_LETTERS = re.compile(r"([a-z])\1{2,}")
 # "nu-și", "nu-i": the clitic is not the conjunction "și" (a clause break); "și-a făcut" neither.
