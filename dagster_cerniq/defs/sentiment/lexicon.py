@@ -356,6 +356,9 @@ CUES: tuple[Cue, ...] = (
          r"|tineti o tot asa|tine o tot asa|asa da|(?:ma|ne) bucur\w*|reusit\w*"
          r"|curat\w*", 0.6, emotion=SATISFACTION),
     _cue(r"linistit\w*|liniste|fara griji", 0.3, emotion=SATISFACTION),
+    _cue(r"(?:^|(?<=[.!] ))respect(?= [.!]|$)|chapeau|de apreciat|(?:a|ati) fost de folos|ca peria"
+         r"|(?:merge|a mers|a iesit|au iesit) (?:\w+ )?(?:bine|frumos|excelent|super)"
+         r"|(?:mai devreme|inainte de termen|inaintea termenului)", 0.5, emotion=SATISFACTION),
     _cue(r"bravo|felicitari|jos palaria", 0.6, emotion=SATISFACTION, interjection=True),
     _cue(r"bun|buna|buni|bune|bunul|bunele|bunii|bunatate", 0.5, emotion=SATISFACTION),
     _cue(r"bine|binisor", 0.4, emotion=SATISFACTION),
@@ -368,6 +371,9 @@ CUES: tuple[Cue, ...] = (
     _cue(r"mai bine(?= (?!ca\b|decat\b|organizat\w*)[a-z])", fixed=True),
     _cue(r"ok|okei|acceptabil\w*", 0.08),
     _cue(r"in regula|in ordine|fara probleme|fara nicio problema", 0.45, emotion=SATISFACTION),
+    _cue(r"nici (?:cea mai mica|o|un|vreo|macar o) problem\w*|nicio problem\w*"
+         r"|niciun fel de problem\w*",
+         0.5, emotion=SATISFACTION, fixed=True),
     _cue(r"(?<!gandesc )(?<!gandim )(?<!vorbesc )(?P<h>serio\w*)(?! sa)",
          0.6, emotion=SATISFACTION),
     _cue(r"de incredere|corect|corecta|corecte|corecti|cinstit\w*|onest\w*",
@@ -477,6 +483,22 @@ CUES: tuple[Cue, ...] = (
     _cue(r"pierd\w*", -0.5, emotion=WORRY),
     _cue(r"ingrijor\w*|(?:ma|ne) tem\w*|teama|frica|speriat\w*", -0.5, emotion=WORRY),
     _cue(r"urgent\w*", -0.15, emotion=WORRY),
+    # Everyday complaint phrases of clients, general rather than about one product.
+    _cue(r"nu (?:sunt|suntem) de acord|nu (?:accept|acceptam)|neplacut\w*|deranjant\w*|suparar\w*"
+         r"|sesizar\w*|nu (?:mai )?(?:are|avea) rost|nici vorba de|(?:mereu|doar|numai"
+         r"|tot) (?:cu )?scuze"
+         r"|(?:am|ne am|m am) (?:ramas|trezit) (?:\w+ )?fara|(?:ne|m|ma) (?:ati |a "
+         r"|au )?lasat (?:\w+ )?fara"
+         r"|nu (?:mai )?vreau (?:sa )?(?:aud|stiu|mai)|am patit\w*|(?:ne|m) a costat|ne costa"
+         r"|lipsa de (?:comunicare|interes|profesionalism|respect|organizare)|dezorganiz\w*",
+         -0.5, emotion=FRUSTRATION),
+    _cue(r"(?:ati |a |au |mi a |ne a |mi au |ne au |ni s a |mi s a )?(?P<h>refuzat|anulat"
+         r"|blocat)\w*",
+         -0.4, emotion=FRUSTRATION),
+    _cue(r"lipses\w*|lipsea\w*|lipseau", -0.45, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"a durat (?:\w+ ){0,2}?(?:\d+|doua|trei|patru|cinci|o) (?:zile|saptamani|saptamana"
+         r"|luni|luna)",
+         -0.4, DELIVERY, emotion=FRUSTRATION),
     _cue(r"(?:bani\w* )?aruncat\w* (?:\w+ )?(?:banii|pe geam|degeaba)|bani\w* aruncati|bani pe vant"
          r"|pagub\w*|prejudici\w*|tras\w* pe sfoara|(?:ne|m|ma) (?:ati )?pacalit\w*|culmea"
          r"|nemaiauzit\w*|(?:mai|e|este) rau ca|tot nimic|si (?:tot )?nimic|nici (?:o|un) (?:veste"
@@ -545,6 +567,10 @@ CUES: tuple[Cue, ...] = (
     _cue(r"(?:rasar\w*|rasarit\w*|germinat\w*|iesit\w*|crescut) (?:\w+ ){0,2}?(?P<h>neuniform\w*"
          r"|slab\w*|rar|rara|prost|pe jumatate|cu goluri)", -0.6, QUALITY, emotion=DISAPPOINTMENT),
     _cue(r"neuniform\w*", -0.5, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"plin\w* (?:\w+ )?(?:de|cu) (?:buruieni|praf|apa|impuritati|gargarite|pietre|pietris"
+         r"|mucegai"
+         r"|seminte de buruieni|bulgari|cocoloase|noroi|gandaci|insecte|paie|pamant)",
+         -0.6, QUALITY, emotion=DISAPPOINTMENT),
     _cue(r"sub greutate|(?:greutate|cantitate)\w* (?:\w+ )?(?:mai mica|lipsa)|lips\w* (?:\d+"
          r"|doi|trei"
          r"|cativa|niste|un|o) (?:\w+ )?(?:saci|sac|bidoane|bidon|paleti|kg|litri|tone)"
@@ -637,6 +663,9 @@ CUES: tuple[Cue, ...] = (
          r"|aduceti) (?:\w+ ){0,2}?<GOODS>|<GOODS> (?:\w+ ){0,2}?a plecat|(?:ajunge|vine) (?:\w+ )?"
          r"(?:masina|camionul|soferul|marfa)|numarul (?:\w+ )?sofer\w*",
          0.0, DELIVERY, overlay=True, keep_when_negated=True),
+    _cue(r"(?:\d+|cateva|doua|trei|patru|cinci) (?:ore|zile"
+         r"|saptamani) (?:\w+ )?(?:dupa (?:program|ora"
+         r"|termen\w*|data)|mai tarziu|intarziere)", -0.5, DELIVERY, emotion=FRUSTRATION),
     _cue(r"pierd\w* (?:\w+ )?(?:fereastra|sezonul|perioada optima|momentul|epoca)"
          r"|ratam (?:\w+ )?(?:fereastra|sezonul|semanatul)", -0.6, DELIVERY, emotion=WORRY),
     _cue(r"(?:inca|tot) (?:nu )?(?:a |au )?(?:venit|ajuns|sosit|plecat)\b(?! la timp)",
@@ -720,7 +749,7 @@ CUES: tuple[Cue, ...] = (
          r"|mai putin (?:pe|la|decat)|mai jos|sub (?:pretul|voi))"
          r"|<RIVAL> (?:\w+ ){0,6}?cu \d+ (?:\w+ ){0,3}?(?:mai putin|mai ieftin\w*|reducere)|(?:am "
          r"|ne )?(?:gasit|gasim|dat|da|ofera|oferit) (?:\w+ ){0,6}?mai ieftin\w*",
-         -0.5, PRICE, churn=SWITCH, emotion=FRUSTRATION),
+         -0.5, PRICE, churn=SWITCH, emotion=FRUSTRATION, negotiation=True),
     _cue(r"(?P<h>scump\w*) (?:\w+ ){0,1}?decat (?:\w+ )?<RIVAL>",
          -0.6, PRICE, churn=SWITCH, emotion=FRUSTRATION),
     _cue(r"(?P<h>ofert\w*) (?:\w+ ){0,4}?(?:de la |din partea )?<RIVAL>"

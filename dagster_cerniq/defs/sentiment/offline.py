@@ -107,6 +107,7 @@ _REPETITION = re.compile(_expand(lex.REPETITION_PATTERN))
 _SARCASM = re.compile(_expand(lex.SARCASM_MARKER_PATTERN))
 _PRODUCT_NOUN = re.compile(_expand(lex.PRODUCT_NOUN))
 _NEGATION_RAISING = re.compile(_expand(lex.NEGATION_RAISING_PATTERN))
+_RIVAL = re.compile(_expand(lex.RIVAL))
 _PRODUCTS = tuple((name, re.compile(_expand(pattern))) for name, pattern in lex.PRODUCTS)
 
 
@@ -452,24 +453,35 @@ def _intents(
     sentiment: Sentiment,
 ) -> list[Intent]:
     found: set[Intent] = set()
-    if ChurnIndicator.SWITCHING_SUPPLIER in churn or ChurnIndicator.CONTRACT_ENDING in churn:
+    # Leaving: a switching or contract-ending rule, unless the rival was only cited for its price
+    # (a price comparison is a negotiation).
+    leaving = {ChurnIndicator.SWITCHING_SUPPLIER, ChurnIndicator.CONTRACT_ENDING}
+    if any(
+        leaving & set(hit.cue.churn) and not hit.negated and hit.valence < 0
+        and not hit.cue.negotiation
+        for hit in hits
+    ):  # fmt: skip
         found.add(Intent.SWITCHING_SUPPLIER)
     if any(hit.cue.negotiation and not hit.negated for hit in hits):
         found.add(Intent.PRICE_NEGOTIATION)
-    switching_or_price = (ChurnIndicator.SWITCHING_SUPPLIER,)
+    # A complaint: negative rules other than leaving, negotiating or ordering less.
     grievance = sum(
         hit.valence for hit in hits
-        if hit.valence < 0 and not hit.cue.negotiation and hit.cue.churn != switching_or_price
+        if hit.valence < 0 and not hit.cue.negotiation
+        and not set(hit.cue.churn) - {ChurnIndicator.ESCALATION_THREAT}
     )  # fmt: skip
-    if grievance <= -lex.COMPLAINT_FLOOR and (
-        sentiment is not Sentiment.POSITIVE or grievance <= -2 * lex.COMPLAINT_FLOOR
-    ):
+    explained = {Intent.SWITCHING_SUPPLIER, Intent.PRICE_NEGOTIATION} & found
+    if (
+        grievance <= -lex.COMPLAINT_FLOOR
+        and (sentiment is not Sentiment.POSITIVE or grievance <= -2 * lex.COMPLAINT_FLOOR)
+    ) or (sentiment is Sentiment.NEGATIVE and not explained):
         found.add(Intent.COMPLAINT)
     if Topic.ORDER_REQUEST in topics:
         found.add(Intent.ORDER_REQUEST)
     if any(hit.valence >= lex.PRAISE_FLOOR for hit in hits) and sentiment is not Sentiment.NEGATIVE:
         found.add(Intent.PRAISE)
-    if _asks(doc) and not (Intent.COMPLAINT in found and not _asks_for_information(doc)):
+    bargaining = {Intent.COMPLAINT, Intent.PRICE_NEGOTIATION} & found
+    if _asks(doc) and not (bargaining and not _asks_for_information(doc)):
         found.add(Intent.QUESTION)
     return [intent for intent in Intent if intent in found]
 
@@ -528,7 +540,10 @@ def _score_hits(doc: _Doc, hits: list[_Hit], sarcasm: tuple[bool, set[str]]) -> 
         # Praise in quotes is ironic: 'ce preț "bun"'.
         if hit.valence > 0 and quoted & set(tokens[hit.start : hit.end]):
             hit.valence = -hit.valence
-    competitor_at = [i for i, token in enumerate(tokens) if token == COMPETITOR_TOKEN]
+    # Praise after a rival, named ("__comp__") or not ("alt furnizor mai serios"), is its own.
+    competitor_at = [i for i, token in enumerate(tokens) if token == COMPETITOR_TOKEN] + [
+        doc.span(match)[1] - 1 for match in _RIVAL.finditer(doc.text)
+    ]
     sarcastic = {doc.sentence_of[doc.span(match)[0]] for match in _SARCASM.finditer(doc.text)}
     complaint = sum(hit.valence for hit in hits if hit.valence < 0 and not hit.cue.interjection)
     asking = "?" in tokens or "va rog" in doc.text or "te rog" in doc.text
