@@ -1,6 +1,12 @@
 """The jobs: the whole graph per tenant range, the HITL SLA clock alone, the dbt data tests."""
 
-from dagster import AssetCheckKey, AssetKey, AssetSelection, define_asset_job
+from dagster import (
+    AssetCheckKey,
+    AssetKey,
+    AssetSelection,
+    define_asset_job,
+    in_process_executor,
+)
 
 # The check that the sentiment step reached its API belongs to every evaluation run.
 SENTIMENT_API_CHECK = AssetSelection.checks(
@@ -17,11 +23,15 @@ EVALUATION_TAG = "cerniq/evaluation"
 
 # The dbt data tests (asset checks) read whole tables: they run in their own daily job, not in
 # every evaluation run.
+# In one process: the steps form a chain over one database, and the default executor's
+# process per step re-imports the code location for each (seconds a step, most of a small
+# event run's time). `cerniq run` executes in process as well.
 nurturing_job = define_asset_job(
     "nurturing_evaluation",
     selection=(AssetSelection.all() - BACKTEST).without_checks() | SENTIMENT_API_CHECK,
     description="The whole graph for the selected tenants: dbt models, write-backs, follow-ups.",
     tags={EVALUATION_TAG: "tenants"},
+    executor_def=in_process_executor,
 )
 
 hitl_sla_job = define_asset_job(
