@@ -192,6 +192,14 @@ def farm_country(conn: psycopg.Connection, name: str = "Agro Vest") -> Tenant:
                                   ("K5", 500, 270), ("K6", 800, 45)):  # fmt: skip
         farms.company(name, metres, bearing, origin="K1",
                       state=None if name == "K6" else "NURTURING_ACTIVE")  # fmt: skip
+    # K1 and K3 belong to one association (an app's gold_affiliations).
+    for name in ("K1", "K3"):
+        conn.execute(
+            "insert into gold_affiliations (tenant_id, client_id, organization_type, "
+            "organization_id, evidence_source, member_since) values (%s, %s, 'ASSOCIATION', "
+            "%s, 'APP', '2025-01-01')",
+            (farms.id, farms.ids[name], ASSOCIATION),
+        )
     conn.execute(
         "insert into gold_referrals (tenant_id, referrer_client_id, referred_prospect_id, "
         "referral_type, referral_source, status, created_at, expires_at) values "
@@ -202,6 +210,18 @@ def farm_country(conn: psycopg.Connection, name: str = "Agro Vest") -> Tenant:
 
 
 VILLAGE = {"K1", "K2", "K3", "K4", "K5", "K6"}
+ASSOCIATION = uuid.UUID("0a550c1a-0000-4000-8000-000000000001")
+
+
+def associations(conn: psycopg.Connection, tenant: Tenant) -> dict[tuple, bool]:
+    rows = conn.execute(
+        "select relation_type::text, source_entity_id, target_entity_id, is_active "
+        "from gold_entity_relationships where tenant_id = %s and relation_type in "
+        "('MEMBER_OF', 'SAME_ASSOCIATION')",
+        (tenant.id,),
+    ).fetchall()
+    names = {**{v: k for k, v in tenant.ids.items()}, ASSOCIATION: "association"}
+    return {(kind, names[a], names[b]): active for kind, a, b, active in rows}
 
 
 def test_neighbours_clusters_and_suggestions_from_known_distances(db) -> None:
@@ -250,6 +270,14 @@ def test_neighbours_clusters_and_suggestions_from_known_distances(db) -> None:
         ("B", "P3"): ("PENDING_CONSENT", None, pytest.approx(6.0), False),
     }
 
+    # The association: each member MEMBER_OF it, the two SAME_ASSOCIATION.
+    k1, k3 = sorted(("K1", "K3"), key=lambda name: farms.ids[name])
+    assert associations(conn, farms) == {
+        ("MEMBER_OF", "K1", "association"): True,
+        ("MEMBER_OF", "K3", "association"): True,
+        ("SAME_ASSOCIATION", k1, k3): True,
+    }
+
     # A rerun of the same date writes nothing.
     before = fingerprint(conn, farms)
     build(url, farms)
@@ -269,6 +297,10 @@ def test_moving_and_losing_a_location_deactivate_pairs_and_the_cluster_keeps_its
     farms.move("K2", 40000, 0)  # leaves the village
     farms.company("K7", 300, 0, origin="K1", state="NURTURING_ACTIVE")  # joins it
     farms.order("P3", 3)  # the prospect buys: its suggestion is withdrawn
+    conn.execute(  # K3 left the association
+        "update gold_affiliations set member_until = '2026-06-01' where client_id = %s",
+        (farms.ids["K3"],),
+    )
     build(url, farms)
     changed = step(url, farms)
 
@@ -281,7 +313,9 @@ def test_moving_and_losing_a_location_deactivate_pairs_and_the_cluster_keeps_its
     assert neighbor_counts(conn, farms)["A"] == 0
     # One row per pair, ever: deactivating and updating in place added no row.
     (rows,) = conn.execute(
-        "select count(*) from gold_entity_relationships where tenant_id = %s", (farms.id,)
+        "select count(*) from gold_entity_relationships where tenant_id = %s "
+        "and relation_type = 'NEIGHBOR'",
+        (farms.id,),
     ).fetchone()
     assert rows == len(pairs)
 
@@ -300,13 +334,22 @@ def test_moving_and_losing_a_location_deactivate_pairs_and_the_cluster_keeps_its
     assert found[("B", "P3")][:2] == ("EXPIRED", "TARGET_BECAME_CLIENT")
     assert found[("A", "P1")][:2] == ("EXPIRED", "TARGET_NOT_ELIGIBLE")
 
+    k1, k3 = sorted(("K1", "K3"), key=lambda name: farms.ids[name])
+    assert associations(conn, farms) == {
+        ("MEMBER_OF", "K1", "association"): True,
+        ("MEMBER_OF", "K3", "association"): False,
+        ("SAME_ASSOCIATION", k1, k3): False,
+    }
+
     # Back within the radius: the pair's one row is reactivated, not a second one.
     farms.move("B", 200, 180)
     build(url, farms)
     step(url, farms)
     assert neighbours(conn, farms)[frozenset(("A", "B"))][2:] == (True, None)
     (rows_after,) = conn.execute(
-        "select count(*) from gold_entity_relationships where tenant_id = %s", (farms.id,)
+        "select count(*) from gold_entity_relationships where tenant_id = %s "
+        "and relation_type = 'NEIGHBOR'",
+        (farms.id,),
     ).fetchone()
     assert rows_after == rows
 

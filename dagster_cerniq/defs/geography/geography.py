@@ -2,8 +2,9 @@
 (inserted once, updated in place, deactivated with a reason) and gold_proximity_scores; this
 run's density clusters stored under the id of the cluster each continues (most of its members)
 in gold_clusters and gold_cluster_members; the state's neighbor_count and geographic_cluster_id;
-and the NEIGHBOR_STRATEGY suggestions of prospects near each LOYAL_CLIENT and ADVOCATE, which the
-referral requests name. Every write is scoped to the run's tenants and only where a value
+the NEIGHBOR_STRATEGY suggestions of prospects near each LOYAL_CLIENT and ADVOCATE, which the
+referral requests name; and the MEMBER_OF and SAME_ASSOCIATION relationships the app's
+gold_affiliations imply. Every write is scoped to the run's tenants and only where a value
 changed, so a rerun writes nothing. The metadata links a map of the run's first tenant."""
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
@@ -21,6 +22,7 @@ READS = Reads(
         "fct_geographic_clusters",
         "int_referral_targets",
         "fct_neighbor_referral_suggestions",
+        "fct_affiliation_relations",
     ),
     # The clusters' advocates and the referrers are the states as this run's transitions
     # leave them.
@@ -44,6 +46,10 @@ UPSERT_PROXIMITY = SQL("upsert_proximity_scores")
 UPDATE_STATE_GEOGRAPHY = SQL("update_state_geography")
 WITHDRAW_REFERRALS = SQL("withdraw_neighbor_referrals")
 INSERT_REFERRALS = SQL("insert_neighbor_referrals")
+DEACTIVATE_AFFILIATIONS = SQL("deactivate_affiliation_relations")
+UPDATE_AFFILIATIONS = SQL("update_affiliation_relations")
+NEW_AFFILIATIONS = SQL("new_affiliation_relations")
+INSERT_AFFILIATIONS = SQL("insert_affiliation_relations")
 SUMMARY = SQL("geography_summary")
 
 
@@ -65,6 +71,10 @@ def apply_geography(conn, scope) -> dict[str, int]:
     changed["proximity_scores_removed"] = execute(conn, REMOVE_STALE_PROXIMITY, scope)
     changed["proximity_scores_written"] = execute(conn, UPSERT_PROXIMITY, scope)
     changed["states_updated"] = execute(conn, UPDATE_STATE_GEOGRAPHY, scope)
+    changed["associations_deactivated"] = execute(conn, DEACTIVATE_AFFILIATIONS, scope)
+    changed["associations_updated"] = execute(conn, UPDATE_AFFILIATIONS, scope)
+    stage(conn, "new_affiliation_relations", NEW_AFFILIATIONS, scope)
+    changed["associations_new"] = execute(conn, INSERT_AFFILIATIONS, scope)
     changed["suggestions_withdrawn"] = execute(conn, WITHDRAW_REFERRALS, scope)
     changed["suggestions_new"] = execute(conn, INSERT_REFERRALS, scope)
     return changed
@@ -77,7 +87,8 @@ def apply_geography(conn, scope) -> dict[str, int]:
     description=(
         "Geography: NEIGHBOR relationships and proximity scores within the radius, GEOGRAPHIC "
         "density clusters with stable ids, the state's neighbour count and cluster, and "
-        "NEIGHBOR_STRATEGY referral suggestions for LOYAL and ADVOCATE clients; a map."
+        "NEIGHBOR_STRATEGY referral suggestions for LOYAL and ADVOCATE clients, association "
+        "relationships from gold_affiliations; a map."
     ),
 )
 def geography(context: AssetExecutionContext, database: CerniqDatabase) -> MaterializeResult:
