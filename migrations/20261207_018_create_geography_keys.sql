@@ -3,6 +3,10 @@
 -- suggestion (NEIGHBOR_STRATEGY from GEO_PROXIMITY) per referrer and contact, ever, so that two
 -- runs at once cannot both insert it and a rerun inserts nothing; and the lookups of one
 -- tenant's neighbour relationships and cluster memberships the step makes on every run.
+-- btree_gist lets one GIST index hold (tenant_id, location), so the dbt models' ST_DWithin
+-- searches only the tenant's own points: every tenant has farms in the same villages, and a
+-- location-only index would return all tenants' points near each farm.
+CREATE EXTENSION IF NOT EXISTS btree_gist;
 
 CREATE UNIQUE INDEX idx_referrals_neighbor_suggestion
     ON gold_referrals(tenant_id, referrer_client_id, referred_prospect_id)

@@ -1,11 +1,13 @@
 {{ config(indexes=[
     {'columns': ['tenant_id', 'client_id'], 'unique': true},
-    {'columns': ['location'], 'type': 'gist'},
+    {'columns': ['tenant_id', 'location'], 'type': 'gist'},
 ]) }}
 
 -- SPEC §5: the tenants' companies with a location, as of the as-of date: clients (a completed
 -- order up to that date) and prospects (none yet). A company without a location has no
--- neighbours, no cluster and is never a referral target.
+-- neighbours, no cluster and is never a referral target. The GIST index holds
+-- (tenant_id, location) (btree_gist, migration 018): a search near a farm reads its tenant's
+-- points only, though every tenant has farms in the same villages.
 with companies as (
     select * from {{ ref('stg_cerniq__clients') }}
     where
