@@ -140,7 +140,6 @@ final as (
         h.snapshot_date,
         {{ var('churn_horizon_days') }} as horizon_days,
         c.segment,
-        extract(doy from h.snapshot_date)::int as snapshot_day_of_year,
         h.snapshot_date - h.last_order_date as days_since_last_order,
         h.snapshot_date - h.first_order_date as days_since_first_order,
         h.orders_total,
