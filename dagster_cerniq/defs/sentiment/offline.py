@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from dagster_cerniq.defs.sentiment import lexicon as lex
 from dagster_cerniq.defs.sentiment.schema import (
@@ -128,20 +129,29 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
-def _competitor_keys(competitors: Sequence[str]) -> list[tuple[str, str]]:
-    """(space-free folded key, canonical name), longest first so longer names win."""
-    keys = {}
+def _competitor_keys(competitors: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+    """By first letter: (space-free folded key, canonical name), longest first so longer names
+    win. Cached: a tenant's list is the same for every one of its messages."""
+    return _keys_of(tuple(competitors))
+
+
+@lru_cache(maxsize=256)
+def _keys_of(competitors: tuple[str, ...]) -> dict[str, list[tuple[str, str]]]:
+    keys: dict[str, str] = {}
     for name in competitors:
         key = "".join(_tokens(name or ""))
         if key and key not in keys:
             keys[key] = name
-    return sorted(keys.items(), key=lambda item: -len(item[0]))
+    by_letter: dict[str, list[tuple[str, str]]] = {}
+    for key, name in sorted(keys.items(), key=lambda item: -len(item[0])):
+        by_letter.setdefault(key[0], []).append((key, name))
+    return by_letter
 
 
 def _mark_competitors(tokens: list[str], competitors: Sequence[str]) -> tuple[list[str], list[str]]:
     """Whole-word mentions (also written apart or together: 'Agro Vista') → `__comp__`."""
-    keys = _competitor_keys(competitors)
-    if not keys:
+    keys_by_letter = _competitor_keys(competitors)
+    if not keys_by_letter:
         return tokens, []
     out: list[str] = []
     found: list[str] = []
@@ -149,7 +159,7 @@ def _mark_competitors(tokens: list[str], competitors: Sequence[str]) -> tuple[li
     while i < len(tokens):
         matched = 0
         if tokens[i] not in _PUNCTUATION:
-            for key, name in keys:
+            for key, name in keys_by_letter.get(tokens[i][0], ()):
                 joined = ""
                 for j in range(i, min(len(tokens), i + 6)):
                     if tokens[j] in _PUNCTUATION:
