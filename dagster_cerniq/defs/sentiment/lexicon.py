@@ -416,7 +416,12 @@ CUES: tuple[Cue, ...] = (
          r"(?:banii|pretul|costul)", -0.6, PRICE, emotion=DISAPPOINTMENT, fixed=True),
     _cue(r"raman\w* (?:\w+ )?(?:cu|la) <YOU>|ramanem clienti\w*|clienti fideli",
          0.6, emotion=SATISFACTION),
-    _cue(r"exact ce (?:ne|imi|mi) (?:mai )?trebuia", 0.4, emotion=SATISFACTION, interjection=True),
+    _cue(r"exact ce (?:ne |imi "
+         r"|mi )?(?:mai )?trebuia", 0.4, emotion=SATISFACTION, interjection=True),
+    _cue(r"la inaltime|(?:ne|m|ma) a convins|(?:ne|m|ma) ati convins|stie ce face|stiti ce faceti"
+         r"|rezultat\w* (?:\w+ )?(?:vizibil\w*|bun\w*|foarte bun\w*|excelent\w*|peste\w*)"
+         r"|rezolvat\w* (?:\w+ ){0,2}?(?:problem\w*|situati\w*|reclamati\w*)|compenseaza"
+         r"|avantajos\w*", 0.5, emotion=SATISFACTION),
     _cue(r"ieftin\w*", 0.3, emotion=SATISFACTION),
     # ---------------------------------------------------------------- general negative
     _cue(r"nemultumi\w*", -0.7, emotion=DISAPPOINTMENT),
@@ -483,6 +488,19 @@ CUES: tuple[Cue, ...] = (
     _cue(r"pierd\w*", -0.5, emotion=WORRY),
     _cue(r"ingrijor\w*|(?:ma|ne) tem\w*|teama|frica|speriat\w*", -0.5, emotion=WORRY),
     _cue(r"urgent\w*", -0.15, emotion=WORRY),
+    _cue(r"nu (?:ma|ne) (?:asteptam|asteptasem) (?:la )?(?:asa ceva|asta|una ca asta)|(?:mi"
+         r"|ne) a ajuns"
+         r"(?= [,.!]|$)|luati (?:\w+ )?masuri|de nesuportat|insuportabil\w*"
+         r"|ce (?:mai )?e (?:si )?asta"
+         r"|apa chioara|nu e prima (?:oara|data)|(?:trebuie|trebuia"
+         r"|ar trebui) (?:\w+ )?imbunatatit\w*"
+         r"|alt\w* (?:\w+ ){0,3}?decat (?:cel |cea |cele )?(?:din |de pe )?(?:contract|oferta"
+         r"|comanda"
+         r"|stabilit\w*|convenit\w*|promis\w*|factura)|problem\w* (?:serioas\w*|grav\w*|mari|mare)",
+         -0.6, emotion=FRUSTRATION),
+    _cue(r"(?:inca|tot|si acum) (?:mai )?astept\w* (?:\w+ ){0,2}?(?:nota de credit|banii"
+         r"|factura|retur\w*"
+         r"|restitui\w*|decontar\w*)", -0.5, emotion=FRUSTRATION),
     # Everyday complaint phrases of clients, general rather than about one product.
     _cue(r"nu (?:sunt|suntem) de acord|nu (?:accept|acceptam)|neplacut\w*|deranjant\w*|suparar\w*"
          r"|sesizar\w*|nu (?:mai )?(?:are|avea) rost|nici vorba de|(?:mereu|doar|numai"
@@ -537,6 +555,8 @@ CUES: tuple[Cue, ...] = (
          r"|speculant\w*)", -0.7, PRICE, emotion=FRUSTRATION),
     _cue(r"nu (?:ne |mi )?(?:mai )?(?:permit\w*|putem permite|pot permite)",
          -0.5, PRICE, emotion=WORRY, fixed=True),
+    _cue(r"(?:ne |imi |ne a |mi a )?(?:mananca|mancat) (?:\w+ )?(?:profit\w*|castig\w*|tot)"
+         r"|peste puteri\w*|de specul\w*", -0.6, PRICE, emotion=FRUSTRATION),
     _cue(r"nu (?:mai )?ramane nimic|(?:nu )?(?:mai )?iesim in pierdere|in pierdere",
          -0.6, emotion=WORRY, fixed=True),
     _cue(r"(?:aveti|ai|aveai|exista|gasesc|gasim|se gaseste) (?:\w+ ){0,2}?(?:ceva "
@@ -555,7 +575,8 @@ CUES: tuple[Cue, ...] = (
          r"|discount|rabat"
          r"|mai jos|mai putin)|(?:mai )?(?:puteti|poti) (?:\w+ )?(?:cobori|scadea|lasa)"
          r"|(?:un |o )?(?:pret|oferta) mai (?:bun|buna|mic|mica)|ce (?:puteti face|oferiti)\b"
-         r"|cum ramane", -0.1, PRICE, negotiation=True),
+         r"|cum ramane|(?:va|v) aliniati|(?:puteti|poti) egala|egalati", -0.1, PRICE,
+         negotiation=True),
     _cue(r"__comp__ (?:\w+ ){0,8}?(?:\d+ (?:\w+ )?(?:lei|ron|euro|la suta)|pret\w*|ieftin\w*"
          r"|reducere|discount|mai putin|mai jos|mai mult pe)"
          r"|(?:\d+|pret\w*) (?:\w+ ){0,6}?(?:la|decat la) __comp__",
@@ -567,6 +588,15 @@ CUES: tuple[Cue, ...] = (
     _cue(r"(?:rasar\w*|rasarit\w*|germinat\w*|iesit\w*|crescut) (?:\w+ ){0,2}?(?P<h>neuniform\w*"
          r"|slab\w*|rar|rara|prost|pe jumatate|cu goluri)", -0.6, QUALITY, emotion=DISAPPOINTMENT),
     _cue(r"neuniform\w*", -0.5, QUALITY, emotion=DISAPPOINTMENT),
+    _cue(r"pete (?:\w+ )?(?:galben\w*|maro|negre|albe|ciudat\w*|pe frunze)|boala s a (?:extins"
+         r"|raspandit)"
+         r"|s a (?:extins|raspandit) (?:\w+ )?boala|cuscut\w*|costrei|lipit\w* (?:intre ele"
+         r"|impreuna)"
+         r"|(?:venit|ajuns|primit)\w* (?:\w+ )?(?:deschis\w*|desfacut\w*|umflat\w*|murdar\w*)"
+         r"|nu se potriveste|nu (?:se )?potrivesc|(?:a |au )?uscat (?:\w+ ){0,3}?(?:<PROD>"
+         r"|cultur\w*"
+         r"|plant\w*|lan\w*)|\d+ (?:de )?(?:kg|tone|saci|litri|l) (?:\w+ )?(?:nu|in loc de) \d+",
+         -0.55, QUALITY, emotion=DISAPPOINTMENT),
     _cue(r"plin\w* (?:\w+ )?(?:de|cu) (?:buruieni|praf|apa|impuritati|gargarite|pietre|pietris"
          r"|mucegai"
          r"|seminte de buruieni|bulgari|cocoloase|noroi|gandaci|insecte|paie|pamant)",
@@ -632,7 +662,7 @@ CUES: tuple[Cue, ...] = (
          -0.5, QUALITY, emotion=FRUSTRATION, fixed=True),
     _cue(r"(?:productie|productia|recolta|randament\w*) (?:\w+ ){0,2}?(?P<h>mica|slaba|scazut\w*"
          r"|redus\w*|la jumatate|dezastruoas\w*)", -0.5, QUALITY, emotion=WORRY),
-    _cue(r"compensa\w*|despagub\w*|retur\w*|inlocui\w*|schimba\w* (?:\w+ )?lot\w*", -0.2),
+    _cue(r"compensa(?!za)\w*|despagub\w*|retur\w*|inlocui\w*|schimba\w* (?:\w+ )?lot\w*", -0.2),
     # ---------------------------------------------------------------- delivery
     _cue(r"intarzi\w*|intarzieri", -0.6, DELIVERY, emotion=FRUSTRATION),
     _cue(r"(?:inca |tot |nici acum |nici azi )?nu (?:ne |mi |ni |le )?(?:a |au |ati |mai "
@@ -666,6 +696,10 @@ CUES: tuple[Cue, ...] = (
     _cue(r"(?:\d+|cateva|doua|trei|patru|cinci) (?:ore|zile"
          r"|saptamani) (?:\w+ )?(?:dupa (?:program|ora"
          r"|termen\w*|data)|mai tarziu|intarziere)", -0.5, DELIVERY, emotion=FRUSTRATION),
+    _cue(r"amanar\w*|(?:dureaza|a durat|dura) (?:atat|asa mult|o vesnicie|prea mult)"
+         r"|nu (?:mai )?(?:vine|ajunge|soseste)(?! [a-z]+ \?)|trebuia (?:sa fie )?(?:livrat\w*"
+         r"|adus\w*"
+         r"|trimis\w*)", -0.5, DELIVERY, emotion=FRUSTRATION),
     _cue(r"pierd\w* (?:\w+ )?(?:fereastra|sezonul|perioada optima|momentul|epoca)"
          r"|ratam (?:\w+ )?(?:fereastra|sezonul|semanatul)", -0.6, DELIVERY, emotion=WORRY),
     _cue(r"(?:inca|tot) (?:nu )?(?:a |au )?(?:venit|ajuns|sosit|plecat)\b(?! la timp)",
@@ -755,12 +789,14 @@ CUES: tuple[Cue, ...] = (
     _cue(r"(?P<h>ofert\w*) (?:\w+ ){0,4}?(?:de la |din partea )?<RIVAL>"
          r"|(?:__comp__|concurent\w*) (?:\w+ ){0,8}?(?P<h2>ofert\w*|propus\w*|propune\w*|oferit\w*"
          r"|ofera)", -0.15, OFFER, churn=SWITCH),
-    _cue(r"(?:ma|ne) gandesc serios|(?:ma|ne) gandim (?:serios|bine|la asta|la oferta\w*)|(?:e"
+    _cue(r"(?:ma|ne) gandesc serios|(?:ma|ne) gandim (?:serios|bine|la asta|la oferta\w*)|(?:o "
+         r"|il )?"
+         r"accept\w*|(?:e"
          r"|este) (?:o )?varianta|luam in calcul|ne intereseaza|(?:ma|ne) tenteaza|cantarim",
          -0.4, churn=SWITCH, emotion=WORRY, needs_competitor=True),
     _cue(r"(?P<h>luam|iau|cumparam|comandam|aducem|luat|comandat|cumparat|semnat|lucram|colaboram"
-         r"|mergem|trecem|am trecut|facut contract\w*"
-         r"|facut un contract)\w* (?:\w+ ){0,6}?(?:de la|cu|la)"
+         r"|mergem|trecem|am trecut|facut contract\w*|incerc\w*"
+         r"|facut un contract)\w* (?:\w+ ){0,6}?(?:de la|cu|la|si)"
          r" <RIVAL>",
          -0.5, churn=SWITCH, emotion=DISAPPOINTMENT),
     _cue(r"de ce (?:as|am|sa|ati vrea sa) (?:mai )?(?:comanda|comand|lua|iau|cumpara|lucra|ramane"

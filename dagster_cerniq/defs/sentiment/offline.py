@@ -588,7 +588,10 @@ def _score_hits(doc: _Doc, hits: list[_Hit], sarcasm: tuple[bool, set[str]]) -> 
         # a question or a "vă rog"), or when it comes with praise; otherwise a polite formula
         # ("..., cât costă? Mulțumesc.").
         if cue.thanks and not hit.negated:
-            genuine = "pentru" in tokens[hit.end : hit.end + 3] or _intensified_thanks(doc, hit)
+            # "mulțumesc pentru / că / de ..." says what for
+            genuine = bool({"pentru", "ca", "de"} & set(tokens[hit.end : hit.end + 2])) or (
+                _intensified_thanks(doc, hit)
+            )
             if not (genuine or thanks_only or (praise and complaint == 0.0)):
                 hit.valence = POLITE_THANKS * contrast[hit.head]
         if repeated and hit.valence < 0:
