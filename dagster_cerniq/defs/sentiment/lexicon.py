@@ -356,6 +356,11 @@ CUES: tuple[Cue, ...] = (
          r"|tineti o tot asa|tine o tot asa|asa da|(?:ma|ne) bucur\w*|reusit\w*"
          r"|curat\w*", 0.6, emotion=SATISFACTION),
     _cue(r"linistit\w*|liniste|fara griji", 0.3, emotion=SATISFACTION),
+    _cue(r"(?:a |au )?(?:oprit|stopat|curatat|omorat) (?:\w+ ){0,2}?(?:boala|boli\w*|rugin\w*"
+         r"|atac\w*"
+         r"|infestar\w*|daunator\w*|gandac\w*|buruien\w*|tot\w*)", 0.55, emotion=SATISFACTION),
+    # "nu mai comandăm până la toamnă": a pause, not leaving
+    _cue(r"nu (?:mai )?(?:comand|luam|cumpar|iau)\w* (?:\w+ )?pana (?:la|in|dupa)", fixed=True),
     _cue(r"(?:^|(?<=[.!] ))respect(?= [.!]|$)|chapeau|de apreciat|(?:a|ati) fost de folos|ca peria"
          r"|(?:merge|a mers|a iesit|au iesit) (?:\w+ )?(?:bine|frumos|excelent|super)"
          r"|(?:mai devreme|inainte de termen|inaintea termenului)", 0.5, emotion=SATISFACTION),
@@ -374,7 +379,7 @@ CUES: tuple[Cue, ...] = (
     _cue(r"nici (?:cea mai mica|o|un|vreo|macar o) problem\w*|nicio problem\w*"
          r"|niciun fel de problem\w*",
          0.5, emotion=SATISFACTION, fixed=True),
-    _cue(r"(?<!gandesc )(?<!gandim )(?<!vorbesc )(?P<h>serio\w*)(?! sa)",
+    _cue(r"(?<!gandesc )(?<!gandim )(?<!vorbesc )(?P<h>serio\w*)(?! sa| \?| acum)",
          0.6, emotion=SATISFACTION),
     _cue(r"de incredere|corect|corecta|corecte|corecti|cinstit\w*|onest\w*",
          0.4, emotion=SATISFACTION),
@@ -488,6 +493,12 @@ CUES: tuple[Cue, ...] = (
     _cue(r"pierd\w*", -0.5, emotion=WORRY),
     _cue(r"ingrijor\w*|(?:ma|ne) tem\w*|teama|frica|speriat\w*", -0.5, emotion=WORRY),
     _cue(r"urgent\w*", -0.15, emotion=WORRY),
+    # "Serios? Iar?": "again?!" on its own
+    _cue(r"(?:^|(?<=[.!?] ))iar(?= [?!])", -0.4, emotion=FRUSTRATION),
+    _cue(r"greu sa (?:\w+ ){0,2}?(?:recomand|mai lucr|mai comand|mai am incredere)\w*"
+         r"|aceeasi poveste"
+         r"|acelasi lucru ca|aceeasi problema|aceleasi probleme", -0.6, emotion=FRUSTRATION,
+         fixed=True),
     _cue(r"nu (?:ma|ne) (?:asteptam|asteptasem) (?:la )?(?:asa ceva|asta|una ca asta)|(?:mi"
          r"|ne) a ajuns"
          r"(?= [,.!]|$)|luati (?:\w+ )?masuri|de nesuportat|insuportabil\w*"
@@ -557,6 +568,8 @@ CUES: tuple[Cue, ...] = (
          -0.5, PRICE, emotion=WORRY, fixed=True),
     _cue(r"(?:ne |imi |ne a |mi a )?(?:mananca|mancat) (?:\w+ )?(?:profit\w*|castig\w*|tot)"
          r"|peste puteri\w*|de specul\w*", -0.6, PRICE, emotion=FRUSTRATION),
+    _cue(r"nu (?:mai )?(?:putem|pot) (?:sa )?plati (?:\w+ )?(?:asa|asemenea|aceste|astfel de|atat)"
+         r"|scumpir\w*", -0.55, PRICE, emotion=FRUSTRATION, fixed=True),
     _cue(r"nu (?:mai )?ramane nimic|(?:nu )?(?:mai )?iesim in pierdere|in pierdere",
          -0.6, emotion=WORRY, fixed=True),
     _cue(r"(?:aveti|ai|aveai|exista|gasesc|gasim|se gaseste) (?:\w+ ){0,2}?(?:ceva "
@@ -608,7 +621,9 @@ CUES: tuple[Cue, ...] = (
          r"|miros\w* (?:urat"
          r"|ciudat|de)|(?:alta|alte) culoare|a facut priza|facut\w* priza|s a depus|spumat"
          r"|s a incins"
-         r"|infundat\w*|pe loc|(?:\d+|doar|numai) (?:\w+ )?in loc de (?:\d+)",
+         r"|infundat\w*|(?:sta\w*|stau|ramas\w*) pe loc|(?:\d+|doar"
+         r"|numai) (?:\w+ ){0,3}?in loc de (?:\d+)"
+         r"|gol\w* pe dinauntru|(?:seminte|boabe|saci)\w* (?:\w+ )?goale",
          -0.5, QUALITY, emotion=DISAPPOINTMENT),
     _cue(r"goluri", -0.6, QUALITY, emotion=WORRY),
     _cue(r"nu (?:a |au )?(?:rasarit|germinat|prins|rasare|rasar)",
@@ -700,6 +715,8 @@ CUES: tuple[Cue, ...] = (
          r"|nu (?:mai )?(?:vine|ajunge|soseste)(?! [a-z]+ \?)|trebuia (?:sa fie )?(?:livrat\w*"
          r"|adus\w*"
          r"|trimis\w*)", -0.5, DELIVERY, emotion=FRUSTRATION),
+    _cue(r"(?:s a |s au )?intors\w* (?:\w+ ){0,2}?(?:cu marfa|inapoi|la depozit)", -0.5, DELIVERY,
+         emotion=FRUSTRATION),
     _cue(r"pierd\w* (?:\w+ )?(?:fereastra|sezonul|perioada optima|momentul|epoca)"
          r"|ratam (?:\w+ )?(?:fereastra|sezonul|semanatul)", -0.6, DELIVERY, emotion=WORRY),
     _cue(r"(?:inca|tot) (?:nu )?(?:a |au )?(?:venit|ajuns|sosit|plecat)\b(?! la timp)",

@@ -581,7 +581,7 @@ def _score_hits(doc: _Doc, hits: list[_Hit], sarcasm: tuple[bool, set[str]]) -> 
             if (
                 (cue.interjection and opening and not sincere)
                 or hit.sentence in sarcastic
-                or (laughing and not cue.thanks)
+                or laughing
             ):
                 hit.valence = -hit.valence
         # Thanks: gratitude when it says what for, when it is all the message says (not after
