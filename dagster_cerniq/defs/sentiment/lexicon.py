@@ -356,6 +356,9 @@ CUES: tuple[Cue, ...] = (
          r"|tineti o tot asa|tine o tot asa|asa da|(?:ma|ne) bucur\w*|reusit\w*"
          r"|curat\w*", 0.6, emotion=SATISFACTION),
     _cue(r"linistit\w*|liniste|fara griji", 0.3, emotion=SATISFACTION),
+    _cue(r"impresiona\w*|(?<!nu )(?<!nu mai )(?:o sa |vom |sigur |clar )?(?:mai )?(?:lucram"
+         r"|colaboram) (?:\w+ )?(?:impreuna"
+         r"|cu voi)(?! \?)", 0.55, emotion=SATISFACTION),
     _cue(r"(?:a |au )?(?:oprit|stopat|curatat|omorat) (?:\w+ ){0,2}?(?:boala|boli\w*|rugin\w*"
          r"|atac\w*"
          r"|infestar\w*|daunator\w*|gandac\w*|buruien\w*|tot\w*)", 0.55, emotion=SATISFACTION),
@@ -493,6 +496,18 @@ CUES: tuple[Cue, ...] = (
     _cue(r"pierd\w*", -0.5, emotion=WORRY),
     _cue(r"ingrijor\w*|(?:ma|ne) tem\w*|teama|frica|speriat\w*", -0.5, emotion=WORRY),
     _cue(r"urgent\w*", -0.15, emotion=WORRY),
+    # "biroul mai puțin": a clause ending in "mai puțin" is the weaker side of a comparison
+    _cue(r"(?<=[a-z] )mai putin(?= [,.!;]|$)", -0.5, emotion=DISAPPOINTMENT, fixed=True),
+    _cue(r"doar (?:\w+ )?pe jumatate|numai pe jumatate|(?:fara|lipsa) (?:\w+ )?(?:jumatate"
+         r"|o parte|restul)"
+         r" din|degeaba (?:\w+ ){0,4}?(?:bun\w*|buna|de calitate|ieftin\w*|rapid\w*)"
+         r"|nu (?:inteleg|intelegem) de ce|(?:depozitat\w*|tinut\w*|lasat\w*) (?:\w+ )?(?:in"
+         r"|la) ploaie",
+         -0.55, emotion=FRUSTRATION, fixed=True),
+    _cue(r"(?:,|\.) dupa (?:o|\d+|doua|trei|patru) (?:zile|saptamani|saptamana|luni|luna)",
+         -0.4, emotion=FRUSTRATION),
+    # "bine că măcar ...": grudging, not praise
+    _cue(r"bine (?:ca|macar) macar|bine ca (?:\w+ )?macar", fixed=True),
     # "Serios? Iar?": "again?!" on its own
     _cue(r"(?:^|(?<=[.!?] ))iar(?= [?!])", -0.4, emotion=FRUSTRATION),
     _cue(r"greu sa (?:\w+ ){0,2}?(?:recomand|mai lucr|mai comand|mai am incredere)\w*"
@@ -507,7 +522,8 @@ CUES: tuple[Cue, ...] = (
          r"|ar trebui) (?:\w+ )?imbunatatit\w*"
          r"|alt\w* (?:\w+ ){0,3}?decat (?:cel |cea |cele )?(?:din |de pe )?(?:contract|oferta"
          r"|comanda"
-         r"|stabilit\w*|convenit\w*|promis\w*|factura)|problem\w* (?:serioas\w*|grav\w*|mari|mare)",
+         r"|stabilit\w*|convenit\w*|promis\w*|factura)|problem\w* (?:serioas\w*|grav\w*|mari|mare)"
+         r"|(?:platim|platiti|dam|costa) (?:\w+ )?mai mult (?:ca|decat)",
          -0.6, emotion=FRUSTRATION),
     _cue(r"(?:inca|tot|si acum) (?:mai )?astept\w* (?:\w+ ){0,2}?(?:nota de credit|banii"
          r"|factura|retur\w*"
@@ -538,7 +554,7 @@ CUES: tuple[Cue, ...] = (
     _cue(r"trebuia (?:sa )?(?:\w+ )?(?:vina|vine|ajunga|fie|soseasca|plece|livrati|livreze|aduceti"
          r"|aduca|sunati|sune|anuntati|trimiteti|trimita)", -0.5, DELIVERY, emotion=FRUSTRATION),
     _cue(r"(?:mai|e|este|a fost|au fost) (?:mult |cu mult )?(?:mai )?(?:slab\w*|prost\w*|proast\w*"
-         r"|mic\w*) (?:ca|decat) (?:\w+ ){0,2}?(?:anul trecut|inainte|cel vechi|cea veche"
+         r"|mic\w*) (?:ca|decat) (?:\w+ ){0,2}?(?:anul trecut|inainte|cel vechi|cea veche|vecin\w*"
          r"|data trecuta|ce am|ce ati|la altii)|nu (?:mai )?(?:e|este|sunt) (?:ce|cum) (?:era|erau"
          r"|a fost|ati promis|am comandat|scrie)|nu (?:mai )?seamana cu",
          -0.6, QUALITY, emotion=DISAPPOINTMENT, fixed=True),
