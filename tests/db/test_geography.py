@@ -3,7 +3,8 @@ for the test's tenants) and the geography step's statements (apply_geography), r
 after an edit. NEIGHBOR at 9.9 km and not at 10.1 km, a client without a location has no pair,
 moving away deactivates a pair; a cluster that keeps most of its members keeps its id; neighbour
 suggestions only for prospects that are no client and did not decline, withdrawn when the
-prospect buys; a rerun writes nothing; a run of tenant X leaves tenant Y untouched."""
+prospect buys, named by the referral request that follows; a rerun writes nothing; a run of
+tenant X leaves tenant Y untouched."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import psycopg
 import pytest
 
 from dagster_cerniq.defs.geography.geography import apply_geography
-from dagster_cerniq.lib.write_back import RunScope
+from dagster_cerniq.defs.referrals import referral_requests
+from dagster_cerniq.lib.write_back import RunScope, execute
 from tests.db.test_dbt import run_dbt
 
 AS_OF = dt.date(2026, 6, 30)
@@ -102,10 +104,11 @@ def db(migrated_db: str):
 
 
 def build(url: str, *tenants: Tenant) -> None:
-    """The geography models and their parents (parameter seeds too), for these tenants only."""
-    run_dbt(url, "build", "--select", "+tag:worker_geography", "--exclude-resource-type", "test",
-            "--exclude-resource-type", "unit_test", tenants=[t.id for t in tenants],
-            as_of=AS_OF)  # fmt: skip
+    """The geography models, the referral requests due and their parents (parameter seeds
+    too), for these tenants only."""
+    run_dbt(url, "build", "--select", "+tag:worker_geography", "+fct_referral_requests_due",
+            "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test",
+            tenants=[t.id for t in tenants], as_of=AS_OF)  # fmt: skip
 
 
 def step(url: str, *tenants: Tenant) -> dict[str, int]:
@@ -283,6 +286,24 @@ def test_neighbours_clusters_and_suggestions_from_known_distances(db) -> None:
     build(url, farms)
     assert not any(step(url, farms).values())
     assert fingerprint(conn, farms) == before
+
+    # The referral requests that follow name the suggestions, which then await consent.
+    scope = RunScope([str(farms.id)], AS_OF, LOGICAL_TIME, uuid.uuid4())
+    with psycopg.connect(url) as step_conn, step_conn.transaction():
+        execute(step_conn, referral_requests.REQUEST_REFERRALS, scope)
+        asked = execute(step_conn, referral_requests.ASK_NEIGHBOR_REFERRALS, scope)
+    named = dict(
+        conn.execute(
+            "select client_id, trigger_data -> 'neighbor_referrals' from gold_nurturing_actions "
+            "where tenant_id = %s and action_type = 'REFERRAL_REQUEST'",
+            (farms.id,),
+        ).fetchall()
+    )
+    assert [n["contact_id"] for n in named[farms.ids["A"]]] == [str(farms.contacts["P1"])]
+    assert [n["contact_id"] for n in named[farms.ids["B"]]] == [str(farms.contacts["P3"])]
+    assert named[farms.ids["A"]][0]["distance_km"] == pytest.approx(4.0)
+    assert asked == 2
+    assert {status for status, *_ in suggestions(conn, farms).values()} == {"AWAITING_CONSENT"}
 
 
 def test_moving_and_losing_a_location_deactivate_pairs_and_the_cluster_keeps_its_id(db) -> None:

@@ -1,0 +1,25 @@
+-- Proximity scores of the pairs that have none yet.
+insert into gold_proximity_scores (
+    tenant_id, client_a_id, client_b_id, distance_meters, same_county, same_locality,
+    proximity_score, computed_at
+)
+select
+    n.tenant_id,
+    n.client_a_id,
+    n.client_b_id,
+    n.distance_meters,
+    n.same_county,
+    n.same_locality,
+    n.proximity_score,
+    %(logical_time)s
+from {fct_client_neighbors} as n
+where
+    n.tenant_id = any(%(tenants)s::uuid[])
+    and not exists (
+        select 1
+        from gold_proximity_scores as p
+        where
+            p.tenant_id = n.tenant_id
+            and p.client_a_id = n.client_a_id
+            and p.client_b_id = n.client_b_id
+    )
