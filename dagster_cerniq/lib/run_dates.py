@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 AS_OF_TAG = "cerniq/as_of"
 REPLAY_TAG = "cerniq/replay"
 BUSINESS_TIMEZONE = ZoneInfo("Europe/Bucharest")
-# Dagster's tag of a single-partition run (a range run carries the range tags).
 # Materializations launched from the asset graph rather than a job.
 _AD_HOC_ASSET_JOB = "__ASSET_JOB"
 

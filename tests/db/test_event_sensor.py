@@ -4,6 +4,7 @@ how new events fold into a run that waits in the queue, and where a first start 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from uuid import UUID
 
@@ -16,7 +17,13 @@ from dagster import (
     build_sensor_context,
     instance_for_test,
 )
+from dagster._core.remote_origin import (
+    InProcessCodeLocationOrigin,
+    RemoteJobOrigin,
+    RemoteRepositoryOrigin,
+)
 from dagster._core.test_utils import create_run_for_test
+from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 
 from dagster_cerniq.defs.automation.jobs import EVALUATION_TAG, nurturing_job
 from dagster_cerniq.defs.automation.partitions import (
@@ -26,9 +33,13 @@ from dagster_cerniq.defs.automation.partitions import (
     tenant_partitions,
 )
 from dagster_cerniq.defs.automation.schedules import daily_evaluation
-from dagster_cerniq.defs.automation.sensors import tenant_events_sensor, tenant_partitions_sync
+from dagster_cerniq.defs.automation.sensors import (
+    SETTLE_SECONDS,
+    tenant_events_sensor,
+    tenant_partitions_sync,
+)
 from dagster_cerniq.lib.resources import CerniqDatabase
-from dagster_cerniq.lib.run_dates import AS_OF_TAG
+from dagster_cerniq.lib.run_dates import AS_OF_TAG, REPLAY_TAG, today
 from dagster_cerniq.ops.instance import cerniq_instance
 from tests.conftest import generated, new_database
 
@@ -47,7 +58,11 @@ def tick(url: str, instance: DagsterInstance, cursor: str | None = None):
     )
 
 
-def new_order(url: str, tenant: UUID, recorded: str = "now()") -> None:
+# The sensor reads an event once it is SETTLE_SECONDS old.
+SETTLED = f"now() - interval '{SETTLE_SECONDS} seconds'"
+
+
+def new_order(url: str, tenant: UUID, recorded: str = SETTLED) -> None:
     """A completed order of one of the tenant's clients, recorded at `recorded` (SQL)."""
     with psycopg.connect(url) as conn:
         conn.execute(
@@ -59,12 +74,31 @@ def new_order(url: str, tenant: UUID, recorded: str = "now()") -> None:
         )
 
 
-def waiting_run(instance: DagsterInstance, tenant: UUID) -> str:
+# A queued run must name where its job's code is; the sensor never reads it.
+ORIGIN = RemoteJobOrigin(
+    repository_origin=RemoteRepositoryOrigin(
+        code_location_origin=InProcessCodeLocationOrigin(
+            loadable_target_origin=LoadableTargetOrigin(module_name="dagster_cerniq.definitions")
+        ),
+        repository_name="__repository__",
+    ),
+    job_name=nurturing_job.name,
+)
+
+
+def waiting_run(instance: DagsterInstance, tenant: UUID, **tags: str) -> str:
+    """A run of one tenant waiting in the queue, as of today unless the tags say otherwise."""
     run = create_run_for_test(
         instance,
         job_name=nurturing_job.name,
-        status=DagsterRunStatus.NOT_STARTED,  # waiting: QUEUED would need a code origin
-        tags={**range_tags(str(tenant), str(tenant)), EVALUATION_TAG: "tenants"},
+        status=DagsterRunStatus.QUEUED,
+        remote_job_origin=ORIGIN,
+        tags={
+            **range_tags(str(tenant), str(tenant)),
+            EVALUATION_TAG: "tenants",
+            AS_OF_TAG: today().isoformat(),
+            **tags,
+        },
     )
     return run.run_id
 
@@ -87,16 +121,26 @@ def test_the_partition_sync_adds_the_tenants_of_the_table(admin_url) -> None:
         )
 
 
-def test_events_start_one_run_each_counted_once(two_tenants, capfd) -> None:
+def test_events_start_one_run_each_counted_once(two_tenants) -> None:
     url, x, y, instance = two_tenants
     instance.delete_dynamic_partition(tenant_partitions.name, str(y))
     first = tick(url, instance)
     assert covered(first) == [(str(x), str(x))]
-    assert f"ignoring events of tenant {y}" in capfd.readouterr().err
     assert not tick(url, instance, first.cursor).run_requests, "each event starts a run once"
     new_order(url, x)
     again = tick(url, instance, first.cursor)
     assert covered(again) == [(str(x), str(x))] and again.cursor != first.cursor
+
+
+def test_a_new_tenants_events_wait_until_it_is_a_partition(two_tenants) -> None:
+    url, x, y, instance = two_tenants
+    instance.delete_dynamic_partition(tenant_partitions.name, str(y))
+    first = tick(url, instance)
+    assert covered(first) == [(str(x), str(x))]
+    waits = tick(url, instance, first.cursor)
+    assert not waits.run_requests and "1 tenant(s) wait" in waits.skip_reason.skip_message
+    instance.add_dynamic_partitions(tenant_partitions.name, [str(y)])
+    assert covered(tick(url, instance, waits.cursor)) == [(str(y), str(y))]
 
 
 def test_events_fold_into_the_run_waiting_in_the_queue(two_tenants) -> None:
@@ -118,6 +162,14 @@ def test_events_fold_into_the_run_waiting_in_the_queue(two_tenants) -> None:
     assert not waits.run_requests
     assert "1 tenant(s) wait for the next run" in waits.skip_reason.skip_message
 
+    # A replay or a run as of another day will not evaluate today's events: no folding into it.
+    replay = waiting_run(instance, y, **{REPLAY_TAG: "true"})
+    yesterday = waiting_run(instance, y, **{AS_OF_TAG: "2026-01-01"})
+    still = tick(url, instance, waits.cursor)
+    assert not still.run_requests and "1 tenant(s) wait" in still.skip_reason.skip_message
+    for run_id in (replay, yesterday):
+        instance.report_run_canceled(instance.get_run_by_id(run_id))
+
     # Once the queued run has left the queue, the waiting tenant gets its run, with no new event.
     instance.report_run_canceled(instance.get_run_by_id(queued))
     nxt = tick(url, instance, waits.cursor)
@@ -134,16 +186,25 @@ def test_a_row_dated_in_the_future_hides_no_later_event(two_tenants) -> None:
     assert covered(tick(url, instance, first.cursor)) == [(str(y), str(y))]
 
 
-def test_a_first_start_begins_after_the_latest_evaluation(two_tenants) -> None:
-    url, x, _, instance = two_tenants
+def evaluated(instance: DagsterInstance, tenant: UUID, **tags: str) -> None:
     create_run_for_test(
         instance,
         job_name=nurturing_job.name,
         status=DagsterRunStatus.SUCCESS,
-        tags={**range_tags(str(x), str(x)), EVALUATION_TAG: "tenants"},
+        tags={**range_tags(str(tenant), str(tenant)), EVALUATION_TAG: "tenants", **tags},
     )
+
+
+def test_a_first_start_begins_after_every_tenants_latest_evaluation(two_tenants) -> None:
+    url, x, y, instance = two_tenants
+    evaluated(instance, x)
+    # y was never evaluated (a replay does not count): its events are not skipped.
+    evaluated(instance, y, **{REPLAY_TAG: "true"})
+    assert covered(tick(url, instance)) != []
+    evaluated(instance, y)
     start = tick(url, instance)
-    assert not start.run_requests, "the events before the latest evaluation are not replayed"
+    assert not start.run_requests, "the events before the latest evaluations are not replayed"
+    time.sleep(SETTLE_SECONDS + 1)  # the new order is dated after the evaluations
     new_order(url, x)
     assert covered(tick(url, instance, start.cursor)) == [(str(x), str(x))]
 

@@ -18,11 +18,14 @@ BACKTEST = AssetSelection.assets("churn_backtest")
 
 # Every evaluation run carries this tag, whoever starts it (the daily schedule, the event sensor,
 # the UI's launchpad): dagster.yaml's tag_concurrency_limits let one such run go at a time, so
-# two never evaluate the same tenant at once and the 2 cores are not split between them.
+# the daemon's runs queue rather than split the 2 cores. `cerniq run` executes in its own
+# process, outside the queue: what keeps two runs off one tenant's rows at once is the tenant
+# lock every write-back step takes (lib.write_back).
 EVALUATION_TAG = "cerniq/evaluation"
 
 # The dbt data tests (asset checks) read whole tables: they run in their own daily job, not in
 # every evaluation run.
+#
 # In one process: the steps form a chain over one database, and the default executor's
 # process per step re-imports the code location for each (seconds a step, most of a small
 # event run's time). `cerniq run` executes in process as well.
