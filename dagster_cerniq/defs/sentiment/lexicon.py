@@ -83,8 +83,10 @@ NEGATION_RAISING_PATTERN = (
 # Unpunctuated clauses end at a conjunction or a relative word ("nu a venit care era promis").
 CLAUSE_BREAKS: frozenset[str] = frozenset(
     {".", ",", "!", "?", ";", ":", "(", ")", "dar", "insa", "ci", "si", "sau", "iar", "desi",
-     "totusi", "care", "daca", "deoarece", "fiindca", "pentru ca", "incat", "deci"}
+     "totusi", "care", "daca", "deoarece", "fiindca", "incat", "deci"}
 )  # fmt: skip
+# Two-word conjunctions that end a clause the same way; both words are the boundary.
+CLAUSE_BREAK_PAIRS: frozenset[tuple[str, str]] = frozenset({("pentru", "ca")})
 
 # Intensifiers (multiply the head's valence). Two-word ones are matched as bigrams.
 INTENSIFIERS: dict[str, float] = {

@@ -82,9 +82,10 @@ _NUMBER_SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")
 # Sarcasm in writing: praise in quotes ('ce sămânță "excelentă"') and laughing emoticons.
 _QUOTED = re.compile(r"[\"„“”«»]([^\"„“”«»]{1,40})[\"„“”«»]")
 _LAUGH = re.compile(r"[:;]-?\){2,}|[:;]-?[)D](?!\w)")
-_INTERROGATIVE = frozenset(
-    {"cand", "unde", "cat", "cate", "cati", "ce", "cine", "cum", "care", "de ce"}
-)
+# Words opening a question that wants an answer (when, where, how much, who, how, which) ...
+_INFORMATION_QUESTION = frozenset({"cand", "unde", "cat", "cate", "cati", "cine", "cum", "care"})
+# ... and "ce", which also opens rhetorical ones ("Ce bătaie de joc?").
+_INTERROGATIVE = _INFORMATION_QUESTION | {"ce"}
 _COMPLAINT_TOPICS = frozenset(
     {Topic.PRICE_HIGH, Topic.QUALITY_ISSUE, Topic.DELIVERY_DELAY, Topic.CUSTOMER_SERVICE}
 )
@@ -262,12 +263,22 @@ def _resolve(hits: list[_Hit]) -> list[_Hit]:
     return sorted(kept, key=lambda hit: (hit.start, hit.end))
 
 
+def _clause_break(tokens: list[str], i: int) -> bool:
+    """Whether token i ends a clause: a break word, or a word of a two-word one ("pentru că")."""
+    if tokens[i] in lex.CLAUSE_BREAKS:
+        return True
+    after = (tokens[i], tokens[i + 1]) if i + 1 < len(tokens) else None
+    before = (tokens[i - 1], tokens[i]) if i > 0 else None
+    return after in lex.CLAUSE_BREAK_PAIRS or before in lex.CLAUSE_BREAK_PAIRS
+
+
 def _raised_negation(doc: _Doc) -> set[int]:
-    """Tokens of the clause after "nu cred că", "n-aș zice că": negated as a whole."""
+    """Tokens of the clause after "nu cred că", "n-aș zice că": negated as a whole (up to a
+    break other than "și": "nu cred că e bun și ieftin" denies both)."""
     negated: set[int] = set()
     for match in _NEGATION_RAISING.finditer(doc.text):
         i = doc.span(match)[1]
-        while i < len(doc.tokens) and doc.tokens[i] not in lex.CLAUSE_BREAKS - {"si"}:
+        while i < len(doc.tokens) and (doc.tokens[i] == "si" or not _clause_break(doc.tokens, i)):
             negated.add(i)
             i += 1
     return negated
@@ -283,7 +294,7 @@ def _negation_and_scale(
     first = max(0, hit.head - lex.NEGATION_WINDOW)
     for i in range(hit.head - 1, first - 1, -1):
         token = tokens[i]
-        if token in lex.CLAUSE_BREAKS and i < hit.start:
+        if i < hit.start and _clause_break(tokens, i):
             break
         if i in owned:
             continue
@@ -393,7 +404,7 @@ def analyze(text: str, competitors: Sequence[str]) -> MessageAnalysis:
     opinion_starts = {hit.start for hit in hits if hit.cue.valence != 0.0}
     hits = [hit for hit in hits if not (hit.cue.intensifier_word and hit.end in opinion_starts)]
     hits = _colloquial_intensifiers(doc, hits)
-    repeated = _score_hits(doc, hits, _sarcasm_cues(text, doc))
+    repeated = _score_hits(doc, hits, _sarcasm_cues(text))
 
     exclamations, shouting, emoji = _emphasis(text)
     if emoji > 0 and any(hit.valence < 0 for hit in hits):
@@ -449,7 +460,7 @@ def _colloquial_intensifiers(doc: _Doc, hits: list[_Hit]) -> list[_Hit]:
     return kept
 
 
-def _sarcasm_cues(text: str, doc: _Doc) -> tuple[bool, set[str]]:
+def _sarcasm_cues(text: str) -> tuple[bool, set[str]]:
     """(laughing emoticon, folded words written in quotes)."""
     quoted = {word for match in _QUOTED.finditer(text) for word in _tokens(match.group(1))}
     return bool(_LAUGH.search(text)), quoted
@@ -513,10 +524,7 @@ def _asks(doc: _Doc) -> bool:
 
 def _asks_for_information(doc: _Doc) -> bool:
     """A question that wants an answer (when, where, how much), not a rhetorical one."""
-    return any(
-        words[0] in {"cand", "unde", "cat", "cate", "cati", "cine", "cum", "care"}
-        for words in _question_sentences(doc)
-    )
+    return any(words[0] in _INFORMATION_QUESTION for words in _question_sentences(doc))
 
 
 def _score_hits(doc: _Doc, hits: list[_Hit], sarcasm: tuple[bool, set[str]]) -> bool:
@@ -630,7 +638,7 @@ def _topics(doc: _Doc, hits: list[_Hit], mentioned: list[str], sentiment: Sentim
     if mentioned or any(
         hit.cue.churn == (ChurnIndicator.SWITCHING_SUPPLIER,)
         and not hit.negated
-        and "__comp__" in doc.tokens[hit.start : hit.end]
+        and COMPETITOR_TOKEN in doc.tokens[hit.start : hit.end]
         for hit in hits
     ):
         found.add(Topic.COMPETITOR_OFFER)
