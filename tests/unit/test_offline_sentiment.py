@@ -26,6 +26,7 @@ from dagster_cerniq.defs.sentiment.offline import (
     MODEL_VERSION,
     analyze,
     fold,
+    with_default_competitors,
 )
 from dagster_cerniq.defs.sentiment.schema import (
     ChurnIndicator,
@@ -369,6 +370,15 @@ def test_default_competitors_are_found_without_a_tenant_list() -> None:
                  list(DEFAULT_COMPETITORS))  # fmt: skip
     assert result.mentioned_competitors == ["Agrii", "Azomureș"]
     assert Topic.COMPETITOR_OFFER in result.topics
+
+
+def test_a_tenant_list_replaces_the_default_names_it_spells_differently() -> None:
+    names = with_default_competitors(["Azomures", " AGRII", "AgroVest"])
+    assert names[:3] == ["Azomures", " AGRII", "AgroVest"]
+    assert set(names[3:]) == set(DEFAULT_COMPETITORS) - {"Azomureș", "Agrii"}
+    assert with_default_competitors([]) == list(DEFAULT_COMPETITORS)
+    # the tenant's spelling is the one reported
+    assert run("Azomureș e mai ieftin.", names).mentioned_competitors == ["Azomures"]
 
 
 def test_switching_to_an_unnamed_supplier() -> None:

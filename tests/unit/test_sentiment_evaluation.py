@@ -70,8 +70,26 @@ def test_offline_analyzer_on_the_dev_set(sets) -> None:
     report = "\n".join(evaluation.report("dev", figures))
     assert figures["accuracy"] >= DEV_ACCURACY_FLOOR, report
     assert figures["competitors_exact"] == 1.0, report
-    assert set(evaluation.targets(figures)) == {
-        "accuracy >= 0.85",
-        "committed accuracy >= 0.95",
-        "every topic precision >= 0.85",
+
+
+def test_targets_judge_every_topic_that_was_predicted() -> None:
+    def figures(precisions: dict[str, float | None]) -> dict:
+        return {
+            "accuracy": 0.9,
+            "committed_accuracy": 0.96,
+            "topics": {topic: {"precision": p} for topic, p in precisions.items()},
+        }
+
+    topic_target = f"every topic precision >= {evaluation.TARGET_TOPIC_PRECISION}"
+    # a topic never predicted has no precision and is not judged
+    assert all(evaluation.targets(figures({"PRICE_HIGH": 0.9, "GRATITUDE": None})).values())
+    # a topic predicted and always wrong misses the target
+    assert not evaluation.targets(figures({"PRICE_HIGH": 0.9, "GRATITUDE": 0.0}))[topic_target]
+    assert not evaluation.targets(figures({"PRICE_HIGH": 0.84}))[topic_target]
+    # below the accuracy targets, and no message committed on: both missed
+    low = {**figures({"PRICE_HIGH": 0.9}), "accuracy": 0.84, "committed_accuracy": None}
+    assert evaluation.targets(low) == {
+        f"accuracy >= {evaluation.TARGET_ACCURACY}": False,
+        f"committed accuracy >= {evaluation.TARGET_COMMITTED_ACCURACY}": False,
+        topic_target: True,
     }

@@ -109,9 +109,7 @@ def choose_analyzer() -> tuple[Analyzer, ClaudeAnalyzer | None]:
 def tenant_competitors(conn: psycopg.Connection, tenant_id: str) -> list[str]:
     """The tenant's own competitors, then the default ones it does not list itself."""
     rows = conn.execute(TENANT_COMPETITORS.compose(), {"tenant_id": tenant_id}).fetchall()
-    own = [name for (name,) in rows]
-    listed = {offline.fold(name) for name in own}
-    return own + [name for name in offline.DEFAULT_COMPETITORS if offline.fold(name) not in listed]
+    return offline.with_default_competitors([name for (name,) in rows])
 
 
 def batch_size(default: int = DEFAULT_BATCH_SIZE) -> int:

@@ -59,6 +59,15 @@ DEFAULT_COMPETITORS: tuple[str, ...] = (
     "Redoxim",
 )
 
+
+def with_default_competitors(own: Sequence[str]) -> list[str]:
+    """What the analyzer looks for in a tenant's messages: its own competitor names, then the
+    default ones it does not list itself (a name is the same in any case, with or without
+    diacritics and surrounding spaces, as in gold_competitor_intel.competitor_normalized)."""
+    listed = {fold(name.strip()) for name in own}
+    return [*own, *(name for name in DEFAULT_COMPETITORS if fold(name) not in listed)]
+
+
 # |score| below this is NEUTRAL.
 NEUTRAL_BAND = 0.2
 # Praise and complaint both present (each at least MIXED_FLOOR) and neither more than
