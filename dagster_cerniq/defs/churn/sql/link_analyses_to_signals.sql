@@ -1,6 +1,8 @@
--- Seed B12 step 3: an analysis links to the churn signal its message produced. A message can
--- produce several (a competitor named in a price complaint): the link is the strongest, then
--- the first detected. Set once: a link already made is kept, so a rerun changes nothing.
+-- Seed B12 step 3: an analysis links to the churn signal its message produced - one that
+-- fct_churn_signal_candidates marks as read from the message's analysis (a COMMUNICATION_FADE
+-- keyed by the same message says the client fell silent after it, and is not linked). A message
+-- can produce several (a competitor named in a price complaint): the link is the strongest,
+-- then the first detected. Set once: a link already made is kept, so a rerun changes nothing.
 update gold_sentiment_analysis as a
 set generated_churn_signal_id = produced.id
 from (
@@ -9,9 +11,15 @@ from (
         s.evidence_source_id,
         s.id
     from gold_churn_signals as s
+    inner join {fct_churn_signal_candidates} as c
+        on
+            s.tenant_id = c.tenant_id
+            and s.client_id = c.client_id
+            and s.signal_type::text = c.signal_type
+            and s.evidence_source_id = c.evidence_source_id
     where
         s.tenant_id = any(%(tenants)s::uuid[])
-        and s.evidence_source_type = 'MESSAGE'
+        and c.is_from_message_analysis
     order by s.tenant_id asc, s.evidence_source_id asc, s.strength desc, s.detected_at asc, s.id asc
 ) as produced
 where

@@ -5,20 +5,38 @@
 -- B9: every churn signal whose condition holds at the as-of date, for clients with a completed
 -- order, with its strength, weight and confidence from seeds/churn_signal_rules.csv. A signal a
 -- person resolved (a resolution the pipeline does not write) is kept but not active.
+-- is_from_message_analysis: the signal is read from its message's sentiment analysis (the
+-- analysis links to it, seed B12 step 3); COMMUNICATION_FADE is keyed by a message too, but
+-- says the client fell silent after it.
 with detections as (
-    select * from {{ ref('int_churn_signals__messages') }}
+    select
+        *,
+        true as is_from_message_analysis
+    from {{ ref('int_churn_signals__messages') }}
     where {{ tenant_filter('tenant_id') }}
     union all
-    select * from {{ ref('int_churn_signals__payments') }}
+    select
+        *,
+        false as is_from_message_analysis
+    from {{ ref('int_churn_signals__payments') }}
     where {{ tenant_filter('tenant_id') }}
     union all
-    select * from {{ ref('int_churn_signals__support') }}
+    select
+        *,
+        false as is_from_message_analysis
+    from {{ ref('int_churn_signals__support') }}
     where {{ tenant_filter('tenant_id') }}
     union all
-    select * from {{ ref('int_churn_signals__order_frequency') }}
+    select
+        *,
+        false as is_from_message_analysis
+    from {{ ref('int_churn_signals__order_frequency') }}
     where {{ tenant_filter('tenant_id') }}
     union all
-    select * from {{ ref('int_churn_signals__communication_fade') }}
+    select
+        *,
+        false as is_from_message_analysis
+    from {{ ref('int_churn_signals__communication_fade') }}
     where {{ tenant_filter('tenant_id') }}
 ),
 
@@ -76,6 +94,7 @@ candidates as (
         detections.evidence_text,
         detections.evidence_details,
         detections.evidence_at,
+        detections.is_from_message_analysis,
         resolved_by_people.client_id is null as is_active
     from detections
     inner join client_orders
