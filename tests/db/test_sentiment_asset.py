@@ -13,7 +13,7 @@ from dagster import instance_for_test, materialize
 from dagster_cerniq.defs.automation.partitions import tenant_partitions
 from dagster_cerniq.defs.sentiment import analyze as sentiment_module
 from dagster_cerniq.defs.sentiment.claude import AnalysisOutcome
-from dagster_cerniq.defs.sentiment.offline import MODEL_NAME
+from dagster_cerniq.defs.sentiment.offline import MODEL_NAME, fold
 from dagster_cerniq.lib.resources import CerniqDatabase
 from dagster_cerniq.lib.run_dates import AS_OF_TAG
 from dagster_cerniq.ops.pipeline import run_pipeline
@@ -22,6 +22,10 @@ from tests.conftest import generated
 AS_OF = dt.date(2026, 10, 15)
 APP_MODEL = "cerniq-app-test"
 APP_ANALYSED_BODY = "Am primit o oferta de la Rival Agro, ne gandim."
+# The app's spellings of a default competitor (one with the legacy cedilla Ş), and the offline
+# analyzer's ("Azomureș", from its default list): one competitor in gold_competitor_intel.
+APP_AZOMURES_BODY = "Azomures si AZOMUREŞ dau uree mai ieftin."
+OFFLINE_AZOMURES_BODY = "La Azomureș ureea e cu 100 de lei mai ieftina."
 
 
 def counts(url: str, tenant_id) -> dict[str, int]:
@@ -54,33 +58,38 @@ def analysed(admin_url):
                 from (select tenant_id, client_id from gold_orders
                       where tenant_id = %s and status = 'DELIVERED' limit 1) o,
                      (values ('Semintele de porumb au avut germinatie slaba, avem goluri in lan.'),
-                             ('Pretul e prea mare, la AgroVista e mai ieftin.')) complaint(body)
+                             ('Pretul e prea mare, la AgroVista e mai ieftin.'),
+                             (%s)) complaint(body)
                 """,
-                (tenant_x,),
+                (tenant_x, OFFLINE_AZOMURES_BODY),
             )
-            # A message the Cerniq app analysed itself (its row, its model), naming a competitor
-            # in a form the offline analyzer would not produce: the step must not analyse it
-            # again, and its mention must still reach gold_competitor_intel.
-            conn.execute(
-                """
-                with buyer as (select tenant_id, client_id from gold_orders
-                               where tenant_id = %(tenant)s and status = 'DELIVERED' limit 1),
-                message as (
-                    insert into gold_client_messages (tenant_id, client_id, direction, channel,
-                                                      body, sent_at)
-                    select tenant_id, client_id, 'INBOUND', 'EMAIL', %(body)s,
-                           timestamptz '2026-10-14 08:00+00'
-                    from buyer returning id, tenant_id, client_id, body, sent_at)
-                insert into gold_sentiment_analysis (
-                    tenant_id, source_type, source_id, client_id, original_text, sentiment_label,
-                    sentiment_score, confidence, topics, mentioned_competitors, model_name,
-                    source_created_at)
-                select tenant_id, 'MESSAGE', id, client_id, body, 'NEUTRAL', 0, 0.9,
-                       '["COMPETITOR_OFFER"]', '["Rival Agro App", ""]', %(model)s, sent_at
-                from message
-                """,
-                {"tenant": tenant_x, "body": APP_ANALYSED_BODY, "model": APP_MODEL},
-            )
+            # Messages the Cerniq app analysed itself (its rows, its model), naming competitors
+            # in forms the offline analyzer would not produce: the step must not analyse them
+            # again, and their mentions must still reach gold_competitor_intel.
+            for body, named in (
+                (APP_ANALYSED_BODY, '["Rival Agro App", ""]'),
+                (APP_AZOMURES_BODY, '["Azomures", "AZOMUREŞ"]'),
+            ):
+                conn.execute(
+                    """
+                    with buyer as (select tenant_id, client_id from gold_orders
+                                   where tenant_id = %(tenant)s and status = 'DELIVERED' limit 1),
+                    message as (
+                        insert into gold_client_messages (tenant_id, client_id, direction, channel,
+                                                          body, sent_at)
+                        select tenant_id, client_id, 'INBOUND', 'EMAIL', %(body)s,
+                               timestamptz '2026-10-14 08:00+00'
+                        from buyer returning id, tenant_id, client_id, body, sent_at)
+                    insert into gold_sentiment_analysis (
+                        tenant_id, source_type, source_id, client_id, original_text,
+                        sentiment_label, sentiment_score, confidence, topics,
+                        mentioned_competitors, model_name, source_created_at)
+                    select tenant_id, 'MESSAGE', id, client_id, body, 'NEUTRAL', 0, 0.9,
+                           '["COMPETITOR_OFFER"]', %(named)s, %(model)s, sent_at
+                    from message
+                    """,
+                    {"tenant": tenant_x, "body": body, "named": named, "model": APP_MODEL},
+                )
         assert [r.success for r in run_pipeline(url, [tenant_x], AS_OF)] == [True]
         yield url, tenant_x
 
@@ -88,7 +97,7 @@ def analysed(admin_url):
 def test_every_inbound_message_is_analysed_once_offline(analysed) -> None:
     url, tenant_x = analysed
     first = counts(url, tenant_x)
-    assert first["analyses"] == first["inbound"] == first["offline"] + 1  # + the app's row
+    assert first["analyses"] == first["inbound"] == first["offline"] + 2  # + the app's rows
     assert first["offline"] > 0
     assert first["intel"] > 0
     assert [r.success for r in run_pipeline(url, [tenant_x], AS_OF)] == [True]
@@ -180,41 +189,79 @@ def test_an_analysis_the_app_wrote_reaches_competitor_intel_once(analysed) -> No
         "i.mention_sentiment, i.sentiment_analysis_id = a.id "
         "from gold_competitor_intel i join gold_sentiment_analysis a "
         "on a.tenant_id = i.tenant_id and a.source_id = i.source_id "
-        "where a.tenant_id = %s and a.model_name = %s"
+        "where a.tenant_id = %s and a.model_name = %s and a.original_text = %s"
     )
     with psycopg.connect(url) as conn:
-        rows = conn.execute(query, (tenant_x, APP_MODEL)).fetchall()
+        rows = conn.execute(query, (tenant_x, APP_MODEL, APP_ANALYSED_BODY)).fetchall()
     # the empty name is no competitor; the named one is recorded as the app spelled it
     assert rows == [("Rival Agro App", "rival agro app", APP_ANALYSED_BODY, "NEUTRAL", True)]
     assert [r.success for r in run_pipeline(url, [tenant_x], AS_OF)] == [True]
     with psycopg.connect(url) as conn:
-        assert conn.execute(query, (tenant_x, APP_MODEL)).fetchall() == rows, "a rerun adds none"
+        again = conn.execute(query, (tenant_x, APP_MODEL, APP_ANALYSED_BODY)).fetchall()
+    assert again == rows, "a rerun adds none"
+
+
+def test_competitor_names_are_folded_as_the_analyzer_folds_them(analysed) -> None:
+    url, tenant_x = analysed
+    with psycopg.connect(url) as conn:
+        intel = conn.execute(
+            "select competitor_name, competitor_normalized, context_text "
+            "from gold_competitor_intel where tenant_id = %s",
+            (tenant_x,),
+        ).fetchall()
+    assert intel and all(normalized == fold(name) for name, normalized, _ in intel)
+    azomures = sorted((text, name) for name, normalized, text in intel if normalized == "azomures")
+    # one row per message: the app's two spellings are one competitor (either name kept)
+    assert [text for text, _ in azomures] == [APP_AZOMURES_BODY, OFFLINE_AZOMURES_BODY]
+    assert azomures[0][1] in {"Azomures", "AZOMUREŞ"} and azomures[1][1] == "Azomureș"
 
 
 def test_analyses_link_to_the_signal_they_produced_and_carry_intents(analysed) -> None:
     url, tenant_x = analysed
+    # The signals an analysis produces are the ones dbt marks as read from it.
+    produced = """
+        select s.id, s.tenant_id, s.evidence_source_id, s.signal_type::text as signal_type
+        from gold_churn_signals s
+        join analytics.fct_churn_signal_candidates c
+            on (c.tenant_id, c.client_id, c.signal_type, c.evidence_source_id)
+            = (s.tenant_id, s.client_id, s.signal_type::text, s.evidence_source_id)
+        where c.is_from_message_analysis
+    """
     with psycopg.connect(url) as conn:
         unlinked, wrongly_linked, linked = conn.execute(
-            """
+            f"""
+            with produced as ({produced})
             select
                 count(*) filter (where a.generated_churn_signal_id is null and exists (
-                    select 1 from gold_churn_signals s where s.tenant_id = a.tenant_id
-                    and s.evidence_source_type = 'MESSAGE' and s.evidence_source_id = a.source_id
+                    select 1 from produced p where p.tenant_id = a.tenant_id
+                    and p.evidence_source_id = a.source_id
                 )),
                 count(*) filter (where a.generated_churn_signal_id is not null and not exists (
-                    select 1 from gold_churn_signals s where s.id = a.generated_churn_signal_id
-                    and s.evidence_source_id = a.source_id
+                    select 1 from produced p where p.id = a.generated_churn_signal_id
+                    and p.evidence_source_id = a.source_id
                 )),
                 count(*) filter (where a.generated_churn_signal_id is not null)
             from gold_sentiment_analysis a where a.tenant_id = %s
             """,
             (tenant_x,),
         ).fetchone()
+        # A client's last message, analysed, keys its COMMUNICATION_FADE: the analysis does not
+        # link to that silence.
+        fade_analysed, fade_linked = conn.execute(
+            """
+            select count(*), count(*) filter (where a.generated_churn_signal_id = s.id)
+            from gold_churn_signals s
+            join gold_sentiment_analysis a
+                on a.tenant_id = s.tenant_id and a.source_id = s.evidence_source_id
+            where s.tenant_id = %s and s.signal_type = 'COMMUNICATION_FADE'
+            """,
+            (tenant_x,),
+        ).fetchone()
         app_signal = conn.execute(
             "select s.signal_type::text from gold_sentiment_analysis a "
             "join gold_churn_signals s on s.id = a.generated_churn_signal_id "
-            "where a.tenant_id = %s and a.model_name = %s",
-            (tenant_x, APP_MODEL),
+            "where a.tenant_id = %s and a.model_name = %s and a.original_text = %s",
+            (tenant_x, APP_MODEL, APP_ANALYSED_BODY),
         ).fetchone()
         intents = conn.execute(
             "select intents, primary_intent from gold_sentiment_analysis "
@@ -223,5 +270,6 @@ def test_analyses_link_to_the_signal_they_produced_and_carry_intents(analysed) -
             (tenant_x, MODEL_NAME),
         ).fetchone()
     assert linked > 0 and unlinked == 0 and wrongly_linked == 0
+    assert fade_analysed > 0 and fade_linked == 0
     assert app_signal == ("COMPETITOR_MENTION",)
     assert "COMPLAINT" in intents[0] and intents[1] == intents[0][0]
