@@ -36,6 +36,7 @@ UPDATE_CLUSTERS = SQL("update_clusters")
 STAGE_CLUSTER_MEMBERS = SQL("stage_cluster_members")
 END_MEMBERSHIPS = SQL("end_cluster_memberships")
 UPDATE_MEMBERSHIPS = SQL("update_cluster_memberships")
+NEW_MEMBERSHIPS = SQL("new_cluster_memberships")
 INSERT_MEMBERSHIPS = SQL("insert_cluster_memberships")
 DEACTIVATE_NEIGHBORS = SQL("deactivate_neighbors")
 UPDATE_NEIGHBORS = SQL("update_neighbors")
@@ -43,6 +44,7 @@ NEW_NEIGHBOR_PAIRS = SQL("new_neighbor_pairs")
 INSERT_NEIGHBORS = SQL("insert_neighbors")
 REMOVE_STALE_PROXIMITY = SQL("remove_stale_proximity_scores")
 UPDATE_PROXIMITY = SQL("update_proximity_scores")
+NEW_PROXIMITY_PAIRS = SQL("new_proximity_pairs")
 INSERT_PROXIMITY = SQL("insert_proximity_scores")
 UPDATE_STATE_GEOGRAPHY = SQL("update_state_geography")
 WITHDRAW_REFERRALS = SQL("withdraw_neighbor_referrals")
@@ -55,7 +57,9 @@ SUMMARY = SQL("geography_summary")
 
 
 def apply_geography(conn, scope) -> dict[str, int]:
-    """Every write of the step in one transaction; rows changed by each."""
+    """Every write of the step in one transaction; rows changed by each. Rows to insert are
+    chosen (staged) before the insert that adds them: a NOT EXISTS against the growing table,
+    planned while it was empty, rescans it per row (lib.write_back.stage)."""
     changed = {}
     stage(conn, "geographic_cluster_ids", MATCH_CLUSTERS, scope)
     changed["clusters_ended"] = execute(conn, DEACTIVATE_CLUSTERS, scope)
@@ -64,6 +68,7 @@ def apply_geography(conn, scope) -> dict[str, int]:
     stage(conn, "geographic_cluster_members", STAGE_CLUSTER_MEMBERS, scope)
     changed["memberships_ended"] = execute(conn, END_MEMBERSHIPS, scope)
     changed["memberships_updated"] = execute(conn, UPDATE_MEMBERSHIPS, scope)
+    stage(conn, "new_cluster_memberships", NEW_MEMBERSHIPS, scope)
     changed["memberships_new"] = execute(conn, INSERT_MEMBERSHIPS, scope)
     changed["neighbors_deactivated"] = execute(conn, DEACTIVATE_NEIGHBORS, scope)
     changed["neighbors_updated"] = execute(conn, UPDATE_NEIGHBORS, scope)
@@ -71,6 +76,7 @@ def apply_geography(conn, scope) -> dict[str, int]:
     changed["neighbors_new"] = execute(conn, INSERT_NEIGHBORS, scope)
     changed["proximity_scores_removed"] = execute(conn, REMOVE_STALE_PROXIMITY, scope)
     changed["proximity_scores_updated"] = execute(conn, UPDATE_PROXIMITY, scope)
+    stage(conn, "new_proximity_pairs", NEW_PROXIMITY_PAIRS, scope)
     changed["proximity_scores_new"] = execute(conn, INSERT_PROXIMITY, scope)
     changed["states_updated"] = execute(conn, UPDATE_STATE_GEOGRAPHY, scope)
     changed["associations_deactivated"] = execute(conn, DEACTIVATE_AFFILIATIONS, scope)

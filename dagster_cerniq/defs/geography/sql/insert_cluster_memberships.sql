@@ -1,4 +1,4 @@
--- Companies that joined a cluster (all members of a new one).
+-- Companies that joined a cluster (new_cluster_memberships).
 insert into gold_cluster_members (
     tenant_id, cluster_id, client_id, member_role, distance_to_center_km, joined_at
 )
@@ -9,9 +9,4 @@ select
     n.member_role,
     n.distance_to_center_km,
     %(logical_time)s
-from geographic_cluster_members as n
-where not exists (
-    select 1
-    from gold_cluster_members as m
-    where m.cluster_id = n.cluster_id and m.client_id = n.client_id and m.left_at is null
-)
+from new_cluster_memberships as n

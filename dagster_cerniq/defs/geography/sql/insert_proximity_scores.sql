@@ -1,4 +1,4 @@
--- Proximity scores of the pairs that have none yet.
+-- Proximity scores of the pairs that have none yet (new_proximity_pairs).
 insert into gold_proximity_scores (
     tenant_id, client_a_id, client_b_id, distance_meters, same_county, same_locality,
     proximity_score, computed_at
@@ -12,14 +12,4 @@ select
     n.same_locality,
     n.proximity_score,
     %(logical_time)s
-from {fct_client_neighbors} as n
-where
-    n.tenant_id = any(%(tenants)s::uuid[])
-    and not exists (
-        select 1
-        from gold_proximity_scores as p
-        where
-            p.tenant_id = n.tenant_id
-            and p.client_a_id = n.client_a_id
-            and p.client_b_id = n.client_b_id
-    )
+from new_proximity_pairs as n
