@@ -40,12 +40,19 @@ def geography_map(conn: psycopg.Connection, tenant_id: UUID | str, title: str) -
     latitudes = [row[1] for row in companies] or [45.9]
     # Degrees of longitude are shorter than degrees of latitude by cos(latitude).
     squeeze = math.cos(math.radians(sum(latitudes) / len(latitudes)))
-    _draw(whole, companies, links, clusters, squeeze, labels=False)
+    # Neighbour pairs are drawn in the close-up only: at a country's scale they are a blur, and
+    # a tenant of 10,000 farms has some 140,000 of them.
+    whole_links = [link for link in links if link[0] != "NEIGHBOR"]
+    _draw(whole, companies, whole_links, clusters, squeeze, labels=False)
     whole.set_title(title)
     centre = clusters[0][:2] if clusters else (companies[0][:2] if companies else None)
-    _draw(close_up, companies, links, clusters, squeeze, labels=True)
+    half = CLOSE_UP_KM / KM_PER_DEGREE
     if centre:
-        half = CLOSE_UP_KM / KM_PER_DEGREE
+        near = [
+            link for link in links
+            if abs(link[1] - centre[0]) < 2 * half / squeeze and abs(link[2] - centre[1]) < 2 * half
+        ]  # fmt: skip
+        _draw(close_up, companies, near, clusters, squeeze, labels=True)
         close_up.set_xlim(centre[0] - half / squeeze, centre[0] + half / squeeze)
         close_up.set_ylim(centre[1] - half, centre[1] + half)
     close_up.set_title(f"{2 * CLOSE_UP_KM} km around " + (clusters[0][3] if clusters else "it"))
