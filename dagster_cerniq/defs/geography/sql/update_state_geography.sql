@@ -23,8 +23,9 @@ counts as (
     group by tenant_id, client_id
 ),
 
+-- One cluster per client even where rows the app wrote give it two: the latest joined.
 memberships as (
-    select
+    select distinct on (m.tenant_id, m.client_id)
         m.tenant_id,
         m.client_id,
         m.cluster_id
@@ -35,6 +36,7 @@ memberships as (
         and m.left_at is null
         and c.cluster_type = 'GEOGRAPHIC'
         and c.is_active
+    order by m.tenant_id asc, m.client_id asc, m.joined_at desc, m.cluster_id asc
 ),
 
 mirrored as (
