@@ -197,6 +197,8 @@ def logical_time(as_of: dt.date, now: dt.datetime | None = None) -> dt.datetime:
     return min(end_of_day, current)
 
 
-def run_logical_time(as_of: dt.date, run_created_at: float) -> dt.datetime:
-    """The logical time of a run: fixed by when the run was created, the same in every step."""
-    return logical_time(as_of, dt.datetime.fromtimestamp(run_created_at, dt.UTC))
+def run_logical_time(as_of: dt.date, run_started_at: float) -> dt.datetime:
+    """The logical time of a run: fixed by when the run started, the same in every step. Not
+    when it was created: a run that waited in the queue reads the events that arrived
+    meanwhile (the event sensor folds them into it), so it must count them as past."""
+    return logical_time(as_of, dt.datetime.fromtimestamp(run_started_at, dt.UTC))

@@ -88,7 +88,9 @@ def run_scope(context: AssetExecutionContext) -> RunScope:
     return RunScope(
         tenant_ids=sorted(context.partition_keys) if partitioned else [],
         as_of=as_of,
-        logical_time=run_logical_time(as_of, record.create_timestamp.timestamp()),
+        logical_time=run_logical_time(
+            as_of, record.start_time or record.create_timestamp.timestamp()
+        ),
         batch_id=uuid.uuid4(),
     )
 
