@@ -58,6 +58,9 @@ SOURCE_TABLES = (
     ("gold_referrals", "tenant_id = %(tenant_id)s"),
     ("gold_sentiment_analysis", "tenant_id = %(tenant_id)s and source_type = 'MESSAGE'"),
 )
+# Columns of those rows that the pipeline writes, copied as NULL: the replay writes its own
+# (an analysis's link to the signal it produced points at a signal the copy does not hold).
+PIPELINE_COLUMNS = {"gold_sentiment_analysis": {"generated_churn_signal_id"}}
 
 
 @dataclass(frozen=True)
@@ -134,8 +137,13 @@ def scratch_copy(url: str, tenant_id: uuid.UUID) -> Iterator[str]:
                     )
                 ]
                 names = sql.SQL(", ").join(map(sql.Identifier, columns))
+                cleared = PIPELINE_COLUMNS.get(table, set())
+                selected = sql.SQL(", ").join(
+                    sql.SQL("null") if column in cleared else sql.Identifier(column)
+                    for column in columns
+                )
                 query = sql.SQL("copy (select {} from {} where {}) to stdout").format(
-                    names, sql.Identifier(table), sql.SQL(where)
+                    selected, sql.Identifier(table), sql.SQL(where)
                 )
                 with (
                     source.cursor().copy(query, params) as out,
