@@ -160,19 +160,24 @@ def analyse_messages(url: str, since: dt.datetime, before: dt.datetime) -> int:
     with psycopg.connect(url) as conn:
         competitors = dict(conn.execute(COMPETITORS).fetchall())
         analysed = 0
-        with (
-            multiprocessing.get_context("spawn").Pool() as pool,
-            conn.cursor(name="read_messages") as cursor,
-        ):
-            cursor.execute(READ_MESSAGES, (since, before))
-            while batch := cursor.fetchmany(ANALYSIS_BATCH):
-                chunks = [batch[i : i + 1000] for i in range(0, len(batch), 1000)]
-                jobs = [(chunk, competitors) for chunk in chunks]
-                with psycopg.connect(url) as writer:
-                    for analyses, intel in pool.imap(_analyse_chunk, jobs):
-                        _copy(writer, "gold_sentiment_analysis", ANALYSIS_COLUMNS, analyses)
-                        _copy(writer, "gold_competitor_intel", INTEL_COLUMNS, intel)
-                analysed += len(batch)
+        pool = multiprocessing.get_context("spawn").Pool()
+        try:
+            with conn.cursor(name="read_messages") as cursor:
+                cursor.execute(READ_MESSAGES, (since, before))
+                while batch := cursor.fetchmany(ANALYSIS_BATCH):
+                    chunks = [batch[i : i + 1000] for i in range(0, len(batch), 1000)]
+                    jobs = [(chunk, competitors) for chunk in chunks]
+                    with psycopg.connect(url) as writer:
+                        for analyses, intel in pool.imap(_analyse_chunk, jobs):
+                            _copy(writer, "gold_sentiment_analysis", ANALYSIS_COLUMNS, analyses)
+                            _copy(writer, "gold_competitor_intel", INTEL_COLUMNS, intel)
+                    analysed += len(batch)
+        finally:
+            # Closed and joined, not terminated (the context manager's exit): the workers import
+            # Dagster, whose SIGTERM handler can keep a terminated worker alive, and terminate()
+            # then waits for it forever (a CI run hung there).
+            pool.close()
+            pool.join()
     return analysed
 
 
