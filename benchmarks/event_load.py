@@ -223,6 +223,7 @@ def stop_daemon(process: subprocess.Popen) -> None:
 
 def run_records(instance, since: float) -> list[dict[str, object]]:
     records = instance.get_run_records(RunsFilter(job_name=nurturing_job.name))
+    keys = instance.get_dynamic_partitions(tenant_partitions.name)
     return [
         {
             "run_id": r.dagster_run.run_id,
@@ -230,11 +231,7 @@ def run_records(instance, since: float) -> list[dict[str, object]]:
             "created": r.create_timestamp.timestamp(),
             "started": r.start_time,
             "ended": r.end_time,
-            "tenants": len(
-                tenants_of_run(
-                    r.dagster_run.tags, instance.get_dynamic_partitions(tenant_partitions.name)
-                )
-            ),
+            "tenants": len(tenants_of_run(r.dagster_run.tags, keys)),
         }
         for r in records
         if r.create_timestamp.timestamp() >= since
